@@ -1,0 +1,95 @@
+/** One redactor for every sink: masks credentials, tokens, keys and user-marked secrets with `***`. */
+
+export const MASK = '***';
+
+/** Object keys whose values are always secret, whatever they look like. */
+const SECRET_KEY_PATTERN =
+  /^(?:.*[_-])?(?:secret|password|passwd|passphrase|token|session_?token|secret_?access_?key|private_?key|api_?key|authorization|credentials?)$/i;
+
+/** Text patterns that are secret wherever they appear. Order matters: longer shapes first. */
+const SECRET_TEXT_PATTERNS: RegExp[] = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  /\b(?:AKIA|ASIA|AIDA|AROA|ANPA|ANVA|AGPA)[A-Z0-9]{16}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
+  /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
+  // secret=..., "aws_secret_access_key": "...", Authorization: Bearer ...
+  /((?:aws_)?secret(?:_access)?_?key|session_?token|password|passwd|api_?key|token)(["']?\s*[:=]\s*["']?)([^\s"',;&]{6,})/gi,
+  /(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
+];
+
+/** user:password@ inside URLs. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
+
+/** A 40-character AWS secret access key standing on its own. */
+const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+function looksLikeAwsSecret(candidate: string): boolean {
+  // Real secret keys mix cases and digits; hashes (hex) and words do not.
+  return (
+    /[a-z]/.test(candidate) &&
+    /[A-Z]/.test(candidate) &&
+    /[0-9]/.test(candidate) &&
+    !/^[0-9a-f]+$/i.test(candidate)
+  );
+}
+
+export interface Redactor {
+  /** Masks every known secret shape and every registered secret value in a string. */
+  text(input: string): string;
+  /** Deep copy of a value with secret keys and secret-looking strings masked. */
+  value<T>(input: T): T;
+  /** Registers exact values to mask from now on (for example `.env` values read from a project). */
+  addSecrets(values: Iterable<string>): void;
+}
+
+export function createRedactor(initialSecrets: Iterable<string> = []): Redactor {
+  const secrets = new Set<string>();
+  const addSecrets = (values: Iterable<string>) => {
+    for (const value of values) if (value && value.length >= 4) secrets.add(value);
+  };
+  addSecrets(initialSecrets);
+
+  const text = (input: string): string => {
+    let output = input;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+      output = output.split(secret).join(MASK);
+    for (const pattern of SECRET_TEXT_PATTERNS) {
+      output = output.replace(pattern, (match, ...groups) => {
+        const captures = groups.slice(0, -2).filter((group) => typeof group === 'string') as string[];
+        if (captures.length >= 2) return `${captures.slice(0, -1).join('')}${MASK}`;
+        return match.length > 0 ? MASK : match;
+      });
+    }
+    output = output.replace(
+      URL_CREDENTIALS,
+      (_match, scheme: string, user: string) => `${scheme}${user}:${MASK}@`,
+    );
+    output = output.replace(AWS_SECRET_SHAPE, (match) => (looksLikeAwsSecret(match) ? MASK : match));
+    return output;
+  };
+
+  const value = <T>(input: T): T => redactDeep(input, text, new WeakSet()) as T;
+  return { text, value, addSecrets };
+}
+
+function redactDeep(input: unknown, text: (value: string) => string, seen: WeakSet<object>): unknown {
+  if (typeof input === 'string') return text(input);
+  if (input === null || typeof input !== 'object') return input;
+  if (seen.has(input)) return '[circular]';
+  seen.add(input);
+  if (Array.isArray(input)) return input.map((item) => redactDeep(item, text, seen));
+  if (input instanceof Uint8Array) return `[${input.byteLength} bytes]`;
+  const output: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(input)) {
+    output[key] =
+      SECRET_KEY_PATTERN.test(key) && item !== null && item !== undefined && item !== ''
+        ? MASK
+        : redactDeep(item, text, seen);
+  }
+  return output;
+}
+
+/** The process-wide redactor every sink shares. */
+export const redactor = createRedactor();

@@ -1,0 +1,173 @@
+/**
+ * The one place AWS SDK clients are built. Every request made by any client passes through the
+ * per-user rate limiter and is recorded (action, AWS request id) in the current tool call's scope.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Settings } from '../../config/settings.js';
+import { RateLimiter } from '../rate-limiter.js';
+
+/** One AWS request as the audit trail sees it. */
+export interface AwsCallRecord {
+  service: string;
+  operation: string;
+  requestId?: string;
+  httpStatus?: number;
+  errorCode?: string;
+}
+
+/** What the middleware needs to know about the tool call in progress. */
+export interface AwsCallScope {
+  userId: string;
+  signal?: AbortSignal;
+  calls: AwsCallRecord[];
+}
+
+const callScope = new AsyncLocalStorage<AwsCallScope>();
+
+/** Runs `work` with every AWS request inside it attributed to `scope`. */
+export function withAwsCallScope<T>(scope: AwsCallScope, work: () => Promise<T>): Promise<T> {
+  return callScope.run(scope, work);
+}
+
+export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+export interface AwsClientFactory {
+  readonly endpointUrl: string | undefined;
+  readonly defaultRegion: string;
+  ec2(region?: string): EC2Client;
+  s3(region?: string): S3Client;
+  lambda(region?: string): LambdaClient;
+  ecs(region?: string): ECSClient;
+  logs(region?: string): CloudWatchLogsClient;
+  sts(region?: string): STSClient;
+  /** Releases sockets held by cached clients. */
+  destroy(): void;
+}
+
+export interface AwsClientFactoryOptions {
+  settings: Pick<Settings, 'region' | 'profile' | 'endpointUrl' | 'awsRequestsPerSecond' | 'awsMaxAttempts'>;
+  /** Credentials from the vault; when absent the standard provider chain is used. */
+  credentials?: AwsCredentials;
+  /** Shared limiter, so every factory of the process counts against the same per-user budget. */
+  limiter?: RateLimiter;
+}
+
+type AnyClient = EC2Client | S3Client | LambdaClient | ECSClient | CloudWatchLogsClient | STSClient;
+
+interface MiddlewareArgs {
+  input: unknown;
+}
+interface MiddlewareContext {
+  commandName?: string;
+  clientName?: string;
+}
+
+function instrument(client: AnyClient, service: string, limiter: RateLimiter): void {
+  const stack = client.middlewareStack as unknown as {
+    add: (middleware: unknown, options: Record<string, unknown>) => void;
+    addRelativeTo: (middleware: unknown, options: Record<string, unknown>) => void;
+  };
+  // Outermost: one audit record per logical call, with the final request id.
+  stack.add(
+    (
+      next: (
+        args: MiddlewareArgs,
+      ) => Promise<{ output: { $metadata?: { requestId?: string; httpStatusCode?: number } } }>,
+      context: MiddlewareContext,
+    ) =>
+      async (args: MiddlewareArgs) => {
+        const scope = callScope.getStore();
+        const record: AwsCallRecord = {
+          service,
+          operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
+        };
+        scope?.calls.push(record);
+        try {
+          const result = await next(args);
+          record.requestId = result.output.$metadata?.requestId;
+          record.httpStatus = result.output.$metadata?.httpStatusCode;
+          return result;
+        } catch (error) {
+          const failure = error as {
+            name?: string;
+            $metadata?: { requestId?: string; httpStatusCode?: number };
+          };
+          record.requestId = failure.$metadata?.requestId;
+          record.httpStatus = failure.$metadata?.httpStatusCode;
+          record.errorCode = failure.name;
+          throw error;
+        }
+      },
+    { step: 'initialize', priority: 'high', name: 'awsCopilotAuditMiddleware' },
+  );
+  // Inside the retry loop: every HTTP attempt, retries included, spends one token of the user's budget.
+  stack.addRelativeTo(
+    (next: (args: MiddlewareArgs) => Promise<unknown>) => async (args: MiddlewareArgs) => {
+      const scope = callScope.getStore();
+      await limiter.acquire(scope?.userId ?? 'anonymous', scope?.signal);
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'awsCopilotRateLimitMiddleware' },
+  );
+}
+
+export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsClientFactory {
+  const { settings } = options;
+  const limiter = options.limiter ?? new RateLimiter(settings.awsRequestsPerSecond);
+  const credentials =
+    options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
+  const cache = new Map<string, AnyClient>();
+
+  const common = (region: string) => ({
+    region,
+    credentials,
+    maxAttempts: settings.awsMaxAttempts,
+    retryMode: 'adaptive' as const,
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+  });
+
+  function cached<C extends AnyClient>(
+    service: string,
+    region: string | undefined,
+    build: (region: string) => C,
+  ): C {
+    const resolved = region ?? settings.region;
+    const key = `${service}:${resolved}`;
+    let client = cache.get(key) as C | undefined;
+    if (!client) {
+      client = build(resolved);
+      instrument(client, service, limiter);
+      cache.set(key, client);
+    }
+    return client;
+  }
+
+  return {
+    endpointUrl: settings.endpointUrl,
+    defaultRegion: settings.region,
+    ec2: (region) => cached('ec2', region, (r) => new EC2Client(common(r))),
+    // Path-style addressing: custom endpoints (the sandbox, LocalStack) have no per-bucket DNS names.
+    s3: (region) =>
+      cached(
+        's3',
+        region,
+        (r) => new S3Client({ ...common(r), forcePathStyle: Boolean(settings.endpointUrl) }),
+      ),
+    lambda: (region) => cached('lambda', region, (r) => new LambdaClient(common(r))),
+    ecs: (region) => cached('ecs', region, (r) => new ECSClient(common(r))),
+    logs: (region) => cached('logs', region, (r) => new CloudWatchLogsClient(common(r))),
+    sts: (region) => cached('sts', region, (r) => new STSClient(common(r))),
+    destroy: () => {
+      for (const client of cache.values()) client.destroy();
+      cache.clear();
+    },
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * The only way anything calls a tool. In order: the tool exists, the role may use it, the input is
+ * valid, a write has a person's approval, the concurrency cap and timeout hold; then the call runs
+ * with every AWS request rate-limited and recorded, and the audit record is written, redacted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Settings } from '../config/settings.js';
+import { CopilotError } from '../errors/copilot-error.js';
+import type { Approval, ApprovalLedger } from '../guardrails/approvals.js';
+import { redactor } from '../guardrails/redaction.js';
+import { logger as defaultLogger, type Logger } from '../telemetry/logger.js';
+import type { AuditRecord, AuditSink } from './audit.js';
+import { wrapAwsError } from './aws/aws-error.js';
+import { type AwsCallRecord, type AwsClientFactory, withAwsCallScope } from './aws/clients.js';
+import type {
+  AnyTool,
+  CompensationInput,
+  CreatedResource,
+  Risk,
+  ToolContext,
+  ToolPreview,
+} from './define-tool.js';
+import type { ToolEnvelope, ToolErrorBody } from './envelope.js';
+import { Semaphore } from './rate-limiter.js';
+import type { ToolRegistry } from './registry.js';
+
+export interface RoleGrant {
+  name: string;
+  /** Tool names this role may call. */
+  tools: ReadonlySet<string>;
+}
+
+export interface ToolCallRequest {
+  tool: string;
+  args: unknown;
+  mode?: 'run' | 'preview';
+  userId?: string;
+  /** The agent role making the call; absent for a person at the CLI. */
+  role?: RoleGrant;
+  approval?: Approval;
+  correlationId?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface CompensationRequest {
+  tool: string;
+  input: CompensationInput<unknown, unknown>;
+  userId?: string;
+  role?: RoleGrant;
+  correlationId?: string;
+  signal?: AbortSignal;
+}
+
+export interface ToolRunnerOptions {
+  registry: ToolRegistry;
+  settings: Settings;
+  aws: AwsClientFactory;
+  approvals: ApprovalLedger;
+  audit: AuditSink;
+  log?: Logger;
+}
+
+/** Fills the input schema's defaults and reports the first bad field by its path. */
+function parseArgs(tool: AnyTool, args: unknown): unknown {
+  const parsed = (tool.input as z.ZodType).safeParse(args ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
+    return `${path}: ${issue.message}`;
+  });
+  const field = parsed.error.issues[0]?.path.join('.') || undefined;
+  throw Object.assign(
+    new CopilotError('invalid_input', `invalid arguments for ${tool.name}: ${issues.join('; ')}`),
+    {
+      field,
+    },
+  );
+}
+
+function errorBody(error: unknown): ToolErrorBody {
+  const wrapped = wrapAwsError(error, 'AWS call');
+  if (wrapped instanceof CopilotError) {
+    const field = (wrapped as CopilotError & { field?: string }).field;
+    return {
+      code: wrapped.code,
+      message: redactor.text(wrapped.message),
+      retryable: wrapped.retryable,
+      ...(wrapped.awsCode ? { aws_code: wrapped.awsCode } : {}),
+      ...(wrapped.awsRequestId ? { aws_request_id: wrapped.awsRequestId } : {}),
+      ...(field ? { field } : {}),
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: redactor.text(message), retryable: false };
+}
+
+export class ToolRunner {
+  private readonly semaphore: Semaphore;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ToolRunnerOptions) {
+    this.semaphore = new Semaphore(options.settings.toolConcurrency);
+    this.log = options.log ?? defaultLogger;
+  }
+
+  get registry(): ToolRegistry {
+    return this.options.registry;
+  }
+
+  /** Risk of one call: the tool's own class, raised by `riskOf` for dangerous arguments. */
+  riskOf(toolName: string, args: unknown): Risk {
+    const tool = this.options.registry.require(toolName);
+    const parsed = (tool.input as z.ZodType).safeParse(args ?? {});
+    return parsed.success && tool.riskOf ? tool.riskOf(parsed.data) : tool.risk;
+  }
+
+  async call<R = unknown>(request: ToolCallRequest): Promise<ToolEnvelope<R>> {
+    const mode = request.mode ?? 'run';
+    return this.execute<R>(request.tool, mode, request, async (tool, args, context) => {
+      if (mode === 'preview') {
+        const preview = await tool.preview(args, context);
+        return { result: preview as R, preview };
+      }
+      return { result: (await tool.run(args, context)) as R };
+    });
+  }
+
+  /** Undoes a completed (or half-completed) call; part of the rollback of an approved plan. */
+  async compensate(request: CompensationRequest): Promise<ToolEnvelope<string>> {
+    return this.execute<string>(
+      request.tool,
+      'compensate',
+      { ...request, args: request.input.args },
+      async (tool, args, context) => {
+        if (!tool.compensate)
+          throw new CopilotError('invalid_input', `tool ${tool.name} has nothing to compensate`);
+        return { result: await tool.compensate({ ...request.input, args }, context) };
+      },
+    );
+  }
+
+  private async execute<R>(
+    toolName: string,
+    mode: 'run' | 'preview' | 'compensate',
+    request: Omit<ToolCallRequest, 'tool' | 'mode'>,
+    work: (
+      tool: AnyTool,
+      args: unknown,
+      context: ToolContext,
+    ) => Promise<{ result: R; preview?: ToolPreview }>,
+  ): Promise<ToolEnvelope<R>> {
+    const started = Date.now();
+    const auditId = randomUUID();
+    const userId = request.userId ?? 'local';
+    const created: CreatedResource[] = [];
+    const awsCalls: AwsCallRecord[] = [];
+    let tool: AnyTool | undefined;
+    let args: unknown = request.args;
+    let risk: Risk = 'read';
+    let outcome: AuditRecord['outcome'] = 'ok';
+    let failure: ToolErrorBody | undefined;
+    let result: R | undefined;
+    let preview: ToolPreview | undefined;
+
+    try {
+      tool = this.options.registry.get(toolName);
+      if (!tool)
+        throw new CopilotError(
+          'unknown_tool',
+          `unknown tool '${toolName}'; run 'aws-copilot tools list' to see the catalog`,
+        );
+      risk = tool.risk;
+      if (request.role && !request.role.tools.has(tool.name)) {
+        throw new CopilotError('role_denied', `role '${request.role.name}' may not call ${tool.name}`);
+      }
+      args = parseArgs(tool, request.args);
+      risk = tool.riskOf ? tool.riskOf(args) : tool.risk;
+      if (
+        mode === 'run' &&
+        risk !== 'read' &&
+        !this.options.approvals.covers(request.approval, { tool: tool.name, args })
+      ) {
+        throw new CopilotError(
+          'approval_required',
+          `${tool.name} is a ${risk} action and needs a person's approval of this exact call before it runs`,
+        );
+      }
+      const boundTool = tool;
+      const boundArgs = args;
+      const output = await this.semaphore.use(() =>
+        this.withTimeout(request.signal, (signal) => {
+          const context = this.context(userId, signal, created, request.onProgress);
+          return withAwsCallScope({ userId, signal, calls: awsCalls }, () =>
+            work(boundTool, boundArgs, context),
+          );
+        }),
+      );
+      result = output.result;
+      preview = output.preview;
+    } catch (error) {
+      failure = errorBody(error);
+      outcome = failure.code === 'role_denied' || failure.code === 'approval_required' ? 'denied' : 'error';
+      if (outcome === 'denied')
+        this.log.warn({ tool: toolName, role: request.role?.name, code: failure.code }, 'tool call refused');
+    }
+
+    await this.options.audit.write({
+      id: auditId,
+      at: new Date(started).toISOString(),
+      userId,
+      tool: toolName,
+      mode,
+      risk,
+      ...(request.role ? { role: request.role.name } : {}),
+      ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+      args: redactor.value(args),
+      resourceIds: this.resourceIds(tool, args, result, created),
+      awsCalls,
+      durationMs: Date.now() - started,
+      outcome,
+      ...(failure ? { errorCode: failure.aws_code ?? failure.code } : {}),
+      ...(request.approval ? { approvalId: request.approval.id } : {}),
+      ...(request.approval?.planHash ? { planHash: request.approval.planHash } : {}),
+    });
+
+    if (failure)
+      return { status: 'error', action: toolName, mode, error: failure, created, audit_id: auditId };
+    return {
+      status: 'ok',
+      action: toolName,
+      mode,
+      result: result as R,
+      ...(preview ? { preview } : {}),
+      created,
+      audit_id: auditId,
+    };
+  }
+
+  private context(
+    userId: string,
+    signal: AbortSignal,
+    created: CreatedResource[],
+    onProgress: ((message: string) => void) | undefined,
+  ): ToolContext {
+    const { settings, aws } = this.options;
+    return {
+      aws,
+      settings,
+      workspace: settings.workspace,
+      signal,
+      userId,
+      log: this.log,
+      created: (resource) => {
+        created.push(resource);
+      },
+      progress: (message) => onProgress?.(redactor.text(message)),
+    };
+  }
+
+  /** Aborts the work's signal after the tool timeout and stops waiting for it even if it ignores the signal. */
+  private async withTimeout<T>(
+    outer: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = this.options.settings.toolTimeoutMs;
+    const controller = new AbortController();
+    const timeoutError = new CopilotError(
+      'timeout',
+      `tool call exceeded its ${Math.round(timeoutMs / 1000)} s limit`,
+      {
+        retryable: true,
+      },
+    );
+    const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
+    const onOuterAbort = () =>
+      controller.abort(outer?.reason ?? new CopilotError('timeout', 'tool call cancelled'));
+    if (outer?.aborted) onOuterAbort();
+    else outer?.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      return await Promise.race([
+        work(controller.signal),
+        new Promise<never>((_, reject) => {
+          if (controller.signal.aborted) reject(controller.signal.reason);
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private resourceIds(
+    tool: AnyTool | undefined,
+    args: unknown,
+    result: unknown,
+    created: CreatedResource[],
+  ): string[] {
+    const ids = new Set(created.map((resource) => resource.id));
+    if (tool?.resourceIds && args !== undefined) {
+      try {
+        for (const id of tool.resourceIds(args, result)) ids.add(id);
+      } catch {
+        // Resource ids are best effort: an odd result must not hide the audit record.
+      }
+    }
+    return [...ids];
+  }
+}

@@ -1,0 +1,100 @@
+/** A real tool runner wired to the shared sandbox, for tests that call tools the way the product does. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { loadSettings, type Settings, type SettingsInput } from '../../src/config/settings.js';
+import { ApprovalLedger } from '../../src/guardrails/approvals.js';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
+import { MemoryAuditSink } from '../../src/tools/audit.js';
+import { type AwsClientFactory, createAwsClientFactory } from '../../src/tools/aws/clients.js';
+import { createCatalog } from '../../src/tools/catalog.js';
+import type { ToolEnvelope } from '../../src/tools/envelope.js';
+import { RateLimiter } from '../../src/tools/rate-limiter.js';
+import type { ToolRegistry } from '../../src/tools/registry.js';
+import { ToolRunner } from '../../src/tools/runner.js';
+
+export interface ToolHarness {
+  settings: Settings;
+  aws: AwsClientFactory;
+  runner: ToolRunner;
+  approvals: ApprovalLedger;
+  audit: MemoryAuditSink;
+  limiter: RateLimiter;
+  /** Runs a call with a person's approval of exactly that call. */
+  approveAndRun<R = unknown>(tool: string, args: unknown): Promise<ToolEnvelope<R>>;
+  /** Runs a read tool (or a write without approval, to see it refused). */
+  run<R = unknown>(tool: string, args: unknown): Promise<ToolEnvelope<R>>;
+  preview(tool: string, args: unknown): Promise<ToolEnvelope>;
+  /** Undoes a finished call through the tool's compensate(). */
+  compensate(envelope: ToolEnvelope, args: unknown): Promise<ToolEnvelope<string>>;
+  close(): void;
+}
+
+export function sandboxEndpoint(): string {
+  return inject('sandboxEndpoint');
+}
+
+export interface HarnessOptions {
+  settings?: SettingsInput;
+  endpointUrl?: string;
+  registry?: ToolRegistry;
+}
+
+export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
+  const workspace = mkdtempSync(join(tmpdir(), 'aws-copilot-ws-'));
+  const settings = loadSettings(
+    {
+      region: 'us-east-1',
+      endpointUrl: options.endpointUrl ?? sandboxEndpoint(),
+      workspace,
+      dataDir: join(workspace, '.data'),
+      awsRequestsPerSecond: 500,
+      awsMaxAttempts: 4,
+      ...options.settings,
+    },
+    { env: {}, configPath: false },
+  );
+  const limiter = new RateLimiter(settings.awsRequestsPerSecond);
+  const aws = createAwsClientFactory({ settings, credentials: SANDBOX_CREDENTIALS, limiter });
+  const approvals = new ApprovalLedger();
+  const audit = new MemoryAuditSink();
+  const registry = options.registry ?? createCatalog();
+  const runner = new ToolRunner({ registry, settings, aws, approvals, audit });
+  return {
+    settings,
+    aws,
+    runner,
+    approvals,
+    audit,
+    limiter,
+    approveAndRun: (tool, args) => {
+      const approval = approvals.grant({
+        grantedBy: 'test-person',
+        channel: 'cli-prompt',
+        calls: [{ tool, args: parsedArgs(registry, tool, args) }],
+      });
+      return runner.call({ tool, args, approval });
+    },
+    run: (tool, args) => runner.call({ tool, args }),
+    preview: (tool, args) => runner.call({ tool, args, mode: 'preview' }),
+    compensate: (envelope, args) =>
+      runner.compensate({
+        tool: envelope.action,
+        input: {
+          args,
+          ...(envelope.status === 'ok' ? { result: envelope.result } : {}),
+          created: envelope.created,
+        },
+      }),
+    close: () => aws.destroy(),
+  };
+}
+
+/** Approvals name the validated call (defaults filled in), exactly as the runner will see it. */
+function parsedArgs(registry: ToolRegistry, tool: string, args: unknown): unknown {
+  const definition = registry.get(tool);
+  if (!definition) return args;
+  const parsed = definition.input.safeParse(args);
+  return parsed.success ? parsed.data : args;
+}
