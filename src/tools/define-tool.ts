@@ -72,7 +72,10 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   idempotent?: boolean;
   preview(args: z.infer<S>, context: ToolContext): Promise<ToolPreview>;
   run(args: z.infer<S>, context: ToolContext): Promise<R>;
-  /** Undoes what `run` did; required for every tool whose risk is not `read`. */
+  /**
+   * Undoes what `run` did; required for every `write` tool. A `destructive` tool may have none when
+   * its effect cannot be undone (terminating an instance): rollback then reports it as irreversible.
+   */
   compensate?(input: CompensationInput<z.infer<S>, R>, context: ToolContext): Promise<string>;
   /** Resource ids named by a call, for the audit trail. */
   resourceIds?(args: z.infer<S>, result: R | undefined): string[];

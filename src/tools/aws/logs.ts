@@ -1,0 +1,4 @@
+/** Placeholder: this family's tools are being written. */
+import type { AnyTool } from '../define-tool.js';
+
+export const LOGS_TOOLS: AnyTool[] = [];
