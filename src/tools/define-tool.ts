@@ -68,13 +68,15 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   riskOf?: (args: z.infer<S>) => Risk;
   /** IAM actions the tool needs, for the least-privilege policy. */
   iam: string[];
+  /** The effect cannot be undone (terminating, invoking); rollback reports it instead of compensating. */
+  irreversible?: boolean;
   /** Repeating the call with the same arguments has no further effect. */
   idempotent?: boolean;
   preview(args: z.infer<S>, context: ToolContext): Promise<ToolPreview>;
   run(args: z.infer<S>, context: ToolContext): Promise<R>;
   /**
-   * Undoes what `run` did; required for every `write` tool. A `destructive` tool may have none when
-   * its effect cannot be undone (terminating an instance): rollback then reports it as irreversible.
+   * Undoes what `run` did; required for every tool that changes things unless it is `irreversible`
+   * (terminating an instance cannot be undone: rollback then reports it as such).
    */
   compensate?(input: CompensationInput<z.infer<S>, R>, context: ToolContext): Promise<string>;
   /** Resource ids named by a call, for the audit trail. */
