@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor, MASK } from './redaction.js';
+
+const SECRETS = {
+  accessKeyId: 'AKIAQWERTYUIOPASDFGH',
+  secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYz9EXAMPLE1',
+  githubClassic: `ghp_${'a1B2c3D4e5'.repeat(4)}`,
+  githubFine: `github_pat_11ABCDEFG0${'x'.repeat(60)}`,
+  privateKey: '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----',
+};
+
+describe('redactor', () => {
+  const redactor = createRedactor();
+
+  it('masks every known secret shape inside free text', () => {
+    const text = `key ${SECRETS.accessKeyId} secret ${SECRETS.secretKey} gh ${SECRETS.githubClassic} ${SECRETS.githubFine}\n${SECRETS.privateKey}`;
+    const output = redactor.text(text);
+    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+    expect(output).toContain(MASK);
+  });
+
+  it('masks passwords in URLs but keeps the rest of the URL', () => {
+    expect(redactor.text('clone https://bob:hunter2hunter2@git.example.com/x.git')).toBe(
+      `clone https://bob:${MASK}@git.example.com/x.git`,
+    );
+  });
+
+  it('masks values under secret-named keys and assignments', () => {
+    const value = redactor.value({
+      password: 'p',
+      nested: { aws_session_token: 'IQoJb3JpZ2luX2VjEJr', region: 'us-east-1' },
+    });
+    expect(value).toEqual({ password: MASK, nested: { aws_session_token: MASK, region: 'us-east-1' } });
+    expect(redactor.text('DB_PASSWORD=supersecretvalue other=1')).toBe(`DB_PASSWORD=${MASK} other=1`);
+  });
+
+  it('masks values registered as secret, such as .env values', () => {
+    const custom = createRedactor(['my-dotenv-value-42']);
+    expect(custom.text('connecting with my-dotenv-value-42 now')).toBe(`connecting with ${MASK} now`);
+  });
+
+  it('leaves ordinary identifiers alone', () => {
+    const text =
+      'i-0123456789abcdef0 ami-12345678 arn:aws:lambda:us-east-1:123456789012:function:shop sha 3f786850e387550fdab836ed7e6dc881de23001b';
+    expect(redactor.text(text)).toBe(text);
+  });
+});
