@@ -21,6 +21,6 @@ describe('README', () => {
   it('opens with a quick start whose test command is the one CI runs', () => {
     const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
     expect(readme).toContain('npm ci && npm test');
-    expect(ci).toContain('npm ci --no-audit --no-fund && npm test');
+    expect(ci).toMatch(/^npm ci && npm test$/m);
   });
 });
