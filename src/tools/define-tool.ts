@@ -87,9 +87,9 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
 export type AnyTool = ToolDefinition<z.ZodType<any>, any>;
 
 export function defineTool<S extends z.ZodType, R>(definition: ToolDefinition<S, R>): ToolDefinition<S, R> {
-  if (definition.risk !== 'read' && !definition.compensate) {
+  if (definition.risk !== 'read' && !definition.compensate && !definition.irreversible) {
     throw new Error(
-      `tool ${definition.name} changes things (risk ${definition.risk}) but has no compensate()`,
+      `tool ${definition.name} changes things but has neither compensate() nor irreversible: true`,
     );
   }
   return definition;

@@ -134,8 +134,10 @@ export class ToolRunner {
       'compensate',
       { ...request, args: request.input.args },
       async (tool, args, context) => {
-        if (!tool.compensate)
-          throw new CopilotError('invalid_input', `tool ${tool.name} has nothing to compensate`);
+        if (!tool.compensate) {
+          const why = tool.irreversible ? 'its effect is irreversible' : 'it has no compensation';
+          throw new CopilotError('conflict', `${tool.name} cannot be undone: ${why}`);
+        }
         return { result: await tool.compensate({ ...request.input, args }, context) };
       },
     );
