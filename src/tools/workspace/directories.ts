@@ -1,0 +1,29 @@
+/** Directories inside the workspace: confined, checked to exist, and shown relative to the workspace. */
+import { realpathSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { CopilotError } from '../../errors/copilot-error.js';
+import type { ToolContext } from '../define-tool.js';
+import { resolveInWorkspace } from './paths.js';
+
+/** Resolves `path` inside the workspace (symlinks included) and demands an existing directory there. */
+export function workspaceDirectory(context: ToolContext, path: string, field: string): string {
+  const absolute = resolveInWorkspace(context.workspace, path, field);
+  const stats = statSync(absolute, { throwIfNoEntry: false });
+  if (!stats)
+    throw Object.assign(
+      new CopilotError('not_found', `${field}: '${path}' does not exist in the workspace`),
+      {
+        field,
+      },
+    );
+  if (!stats.isDirectory())
+    throw Object.assign(new CopilotError('invalid_input', `${field}: '${path}' is not a directory`), {
+      field,
+    });
+  return absolute;
+}
+
+/** An absolute path inside the workspace as a relative, slash-separated path; `.` for the workspace itself. */
+export function workspaceRelative(context: ToolContext, absolute: string): string {
+  return relative(realpathSync(context.workspace), absolute).split('\\').join('/') || '.';
+}
