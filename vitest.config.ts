@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Two cores: more workers only queue on the one emulator.
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_COPILOT_LOG_LEVEL: 'error' },
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { CATALOG, createCatalog } from '../tools/catalog.js';
 import type { AnyTool, ToolPreview } from '../tools/define-tool.js';
 import type { ToolEnvelope } from '../tools/envelope.js';
+import { toolInputJsonSchema } from '../tools/input-schema.js';
 import { createCliContext, type GlobalOptions } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -18,7 +18,7 @@ function toolSummary(tool: AnyTool) {
     iam: tool.iam,
     idempotent: Boolean(tool.idempotent),
     irreversible: Boolean(tool.irreversible),
-    input_schema: z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }),
+    input_schema: toolInputJsonSchema(tool),
   };
 }
 
