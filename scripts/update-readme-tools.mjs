@@ -8,8 +8,14 @@ const readmePath = new URL('../README.md', import.meta.url);
 const readme = readFileSync(readmePath, 'utf8');
 const rows = [...CATALOG]
   .sort((a, b) => a.name.localeCompare(b.name))
-  .map((tool) => `| \`${tool.name}\` | ${tool.risk}${tool.irreversible ? ' (irreversible)' : ''} | ${tool.iam.map((action) => `\`${action}\``).join(' ')} | ${tool.description.replaceAll('|', '\\|')} |`);
+  .map(
+    (tool) =>
+      `| \`${tool.name}\` | ${tool.risk}${tool.irreversible ? ' (irreversible)' : ''} | ${tool.iam.map((action) => `\`${action}\``).join(' ')} | ${tool.description.replaceAll('|', '\\|')} |`,
+  );
 const table = ['| tool | risk | IAM actions | what it does |', '|---|---|---|---|', ...rows].join('\n');
-const updated = readme.replace(/<!-- tools:start -->[\s\S]*<!-- tools:end -->/, `<!-- tools:start -->\n${table}\n<!-- tools:end -->`);
+const updated = readme.replace(
+  /<!-- tools:start -->[\s\S]*<!-- tools:end -->/,
+  `<!-- tools:start -->\n${table}\n<!-- tools:end -->`,
+);
 writeFileSync(readmePath, updated);
 process.stdout.write(`README.md: ${rows.length} tools\n`);

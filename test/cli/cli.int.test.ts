@@ -94,7 +94,10 @@ describe('the aws-copilot command', () => {
     const unknown = await runCli(['tools', 'run', 'format_disk'], env());
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown tool 'format_disk'/);
-    const badRegion = await runCli(['tools', 'run', 'get_caller_identity'], { ...env(), AWS_REGION: 'moon-1' });
+    const badRegion = await runCli(['tools', 'run', 'get_caller_identity'], {
+      ...env(),
+      AWS_REGION: 'moon-1',
+    });
     expect(badRegion.code).toBe(2);
     expect(badRegion.stderr).toMatch(/unknown AWS region 'moon-1'/);
   });

@@ -15,7 +15,8 @@ describe('README', () => {
 
   it('documents every setting and its environment variables', () => {
     for (const key of Object.keys(settingsSchema.shape)) expect(readme).toContain(`\`${key}\``);
-    for (const binding of ENV_BINDINGS) for (const name of binding.env) expect(readme).toContain(`\`${name}\``);
+    for (const binding of ENV_BINDINGS)
+      for (const name of binding.env) expect(readme).toContain(`\`${name}\``);
   });
 
   it('opens with a quick start whose test command is the one CI runs', () => {

@@ -39,7 +39,9 @@ export function actionOf(request: ProxiedRequest): string | undefined {
 }
 
 /** A throttling error in the shape each AWS protocol uses, so the SDK classifies it as throttling. */
-export function throttlingResponse(protocol: 'ec2' | 'query' | 'json' | 'rest-json' | 's3'): FaultRule['response'] {
+export function throttlingResponse(
+  protocol: 'ec2' | 'query' | 'json' | 'rest-json' | 's3',
+): FaultRule['response'] {
   switch (protocol) {
     case 'ec2':
       return {

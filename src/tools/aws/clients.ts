@@ -92,8 +92,14 @@ function instrument(client: AnyClient, service: string, limiter: RateLimiter): v
         scope?.calls.push(record);
         try {
           const result = await next(args);
-          record.requestId = result.output.$metadata?.requestId;
-          record.httpStatus = result.output.$metadata?.httpStatusCode;
+          const metadata = result.output?.$metadata;
+          if (metadata?.httpStatusCode === undefined) {
+            // Presigning runs the stack without sending anything: not an AWS call.
+            scope?.calls.splice(scope.calls.indexOf(record), 1);
+            return result;
+          }
+          record.requestId = metadata.requestId;
+          record.httpStatus = metadata.httpStatusCode;
           return result;
         } catch (error) {
           const failure = error as {

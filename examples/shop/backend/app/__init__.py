@@ -1,0 +1,1 @@
+"""The shop sample application's backend."""

@@ -1,0 +1,211 @@
+/** deploy_lambda_repo: check a repository out, package its Python backend for Lambda, deploy it with deploy_lambda. */
+import { z } from 'zod';
+import { CopilotError } from '../../errors/copilot-error.js';
+import { deployLambda } from '../aws/lambda.js';
+import { DIRECT_UPLOAD_LIMIT_BYTES } from '../aws/lambda-code.js';
+import {
+  environmentSchema,
+  functionNameSchema,
+  handlerProblem,
+  handlerSchema,
+  roleArnSchema,
+  runtimeSchema,
+} from '../aws/lambda-schemas.js';
+import { regionSchema } from '../aws/regions.js';
+import { bucketNameSchema } from '../aws/s3-names.js';
+import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
+import type { Checkout } from './checkout.js';
+import { buildLambdaPackage, type LambdaPackage } from './lambda-package.js';
+import {
+  pendingZipPath,
+  repoSourceShape,
+  settlePackage,
+  shortCommit,
+  sourceDirSchema,
+  sourceFolder,
+  withCheckout,
+} from './repo-source.js';
+import { type StagedObject, stageObject, stagingPreview, unstageObjects } from './staging.js';
+
+const input = z
+  .strictObject({
+    ...repoSourceShape,
+    function_name: functionNameSchema,
+    role_arn: roleArnSchema,
+    region: regionSchema.optional(),
+    runtime: runtimeSchema
+      .refine((runtime) => runtime.startsWith('python'), {
+        error: 'deploy_lambda_repo packages Python backends: use a python3.x runtime such as python3.12',
+      })
+      .default('python3.12'),
+    handler: handlerSchema.default('lambda_handler.handler'),
+    source_dir: sourceDirSchema
+      .default('backend')
+      .describe('Folder of the repository holding the function code and its requirements.txt'),
+    environment: environmentSchema.optional(),
+    staging_bucket: bucketNameSchema
+      .optional()
+      .describe('Existing bucket for packages over 50 MB, which Lambda only takes from S3'),
+    memory_size: z.int().min(128).max(10240).optional().describe('Memory in MB, 128-10240'),
+    timeout: z.int().min(1).max(900).optional().describe('Timeout in seconds, 1-900'),
+  })
+  .superRefine((args, context) => {
+    const problem = handlerProblem(args.runtime, args.handler);
+    if (problem) context.addIssue({ code: 'custom', path: ['handler'], message: problem });
+  });
+
+type Args = z.infer<typeof input>;
+
+export interface DeployLambdaRepoResult {
+  function_name: string;
+  function_arn: string;
+  code_sha256: string;
+  commit_sha: string | null;
+  operation: 'created' | 'updated' | 'unchanged';
+  files: number;
+  bytes: number;
+  /** The package, relative to the workspace. */
+  zip_file: string;
+  /** Where a package over 50 MB was staged. */
+  staged_object?: string;
+}
+
+type CodeSource = { zip_file: string } | { s3_bucket: string; s3_key: string };
+
+function deployLambdaArgs(args: Args, code: CodeSource) {
+  return deployLambda.input.parse({
+    function_name: args.function_name,
+    role_arn: args.role_arn,
+    runtime: args.runtime,
+    handler: args.handler,
+    ...code,
+    ...(args.region ? { region: args.region } : {}),
+    ...(args.environment ? { environment: args.environment } : {}),
+    ...(args.memory_size !== undefined ? { memory_size: args.memory_size } : {}),
+    ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+  });
+}
+
+function stagingKey(args: Args, pkg: LambdaPackage): string {
+  return `aws-copilot/lambda/${args.function_name}/${pkg.sha256_hex}.zip`;
+}
+
+async function packageCheckout(args: Args, checkout: Checkout, context: ToolContext) {
+  const stem = `lambda-${args.function_name}`;
+  const pkg = await buildLambdaPackage({
+    sourceDir: await sourceFolder(checkout, args.source_dir),
+    git: checkout.git,
+    runtime: args.runtime,
+    zipPath: pendingZipPath(stem, context),
+    dataDir: context.settings.dataDir,
+    signal: context.signal,
+    progress: context.progress,
+  });
+  const zipFile = await settlePackage(pkg, stem, context);
+  context.progress(`packaged ${pkg.files} files (${pkg.bytes} bytes), CodeSha256 ${pkg.code_sha256_base64}`);
+  return { pkg, zipFile, large: pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES };
+}
+
+function requireStagingBucket(args: Args, pkg: LambdaPackage): string {
+  if (args.staging_bucket) return args.staging_bucket;
+  throw Object.assign(
+    new CopilotError(
+      'invalid_input',
+      `staging_bucket: the package is ${(pkg.bytes / 1048576).toFixed(1)} MB, over Lambda's 50 MB direct upload limit; name an existing S3 bucket to stage it in`,
+    ),
+    { field: 'staging_bucket' },
+  );
+}
+
+async function preview(args: Args, context: ToolContext): Promise<ToolPreview> {
+  return withCheckout(args, context, async (checkout) => {
+    const { pkg, zipFile, large } = await packageCheckout(args, checkout, context);
+    const changes: PreviewChange[] = [
+      {
+        kind: 'read',
+        resource: args.repo,
+        detail: `commit ${shortCommit(checkout.commit_sha)}: ${pkg.files} files, ${pkg.bytes} bytes in ${zipFile} (built locally)`,
+      },
+    ];
+    const warnings: string[] = [];
+    let code: CodeSource = { zip_file: zipFile };
+    if (large) {
+      if (!args.staging_bucket) {
+        warnings.push(`the package is over 50 MB: staging_bucket is required to stage it in S3`);
+      } else {
+        const key = stagingKey(args, pkg);
+        const staged = await stagingPreview(args.staging_bucket, key, zipFile, args.region, context);
+        changes.push(...staged.changes);
+        warnings.push(...staged.warnings);
+        code = { s3_bucket: args.staging_bucket, s3_key: key };
+      }
+    }
+    if (large && !args.staging_bucket) {
+      return {
+        summary: `deploy ${args.repo} to Lambda function ${args.function_name}`,
+        method: 'local-check',
+        changes,
+        warnings,
+      };
+    }
+    const inner = await deployLambda.preview(deployLambdaArgs(args, code), context);
+    // The staged object does not exist yet; it is uploaded before the deploy.
+    const innerWarnings = inner.warnings.filter(
+      (warning) => !('s3_key' in code && warning.includes(code.s3_key)),
+    );
+    return {
+      summary: `${inner.summary} from ${args.repo} (commit ${shortCommit(checkout.commit_sha)})`,
+      method: inner.method,
+      changes: [...changes, ...inner.changes],
+      warnings: [...warnings, ...innerWarnings],
+    };
+  });
+}
+
+export const deployLambdaRepo = defineTool({
+  name: 'deploy_lambda_repo',
+  description:
+    'Check out a git repository (or workspace folder), package its Python backend with its requirements for Lambda, and create or update the function; unchanged code changes nothing.',
+  input,
+  risk: 'write',
+  idempotent: true,
+  iam: [
+    ...new Set([...deployLambda.iam, 's3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:DeleteObject']),
+  ],
+  preview,
+  run: async (args, context): Promise<DeployLambdaRepoResult> =>
+    withCheckout(args, context, async (checkout) => {
+      const { pkg, zipFile, large } = await packageCheckout(args, checkout, context);
+      let code: CodeSource = { zip_file: zipFile };
+      let staged: StagedObject | undefined;
+      if (large) {
+        const bucket = requireStagingBucket(args, pkg);
+        staged = await stageObject(bucket, stagingKey(args, pkg), zipFile, args.region, context);
+        code = { s3_bucket: bucket, s3_key: staged.key };
+      }
+      const deployed = await deployLambda.run(deployLambdaArgs(args, code), context);
+      return {
+        function_name: deployed.function_name,
+        function_arn: deployed.function_arn,
+        code_sha256: deployed.code_sha256,
+        commit_sha: checkout.commit_sha,
+        operation: deployed.operation,
+        files: pkg.files,
+        bytes: pkg.bytes,
+        zip_file: zipFile,
+        ...(staged ? { staged_object: staged.uri } : {}),
+      };
+    }),
+  compensate: async ({ args, created }, context) => {
+    const lines = [
+      await (deployLambda.compensate as NonNullable<typeof deployLambda.compensate>)(
+        { args: deployLambdaArgs(args, { zip_file: 'unused.zip' }), created },
+        context,
+      ),
+    ];
+    const unstaged = await unstageObjects(created, context);
+    if (unstaged) lines.push(unstaged);
+    return lines.join('\n');
+  },
+  resourceIds: (args) => [args.function_name],
+});
