@@ -10,7 +10,8 @@ const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 describe('README', () => {
   it('documents every tool of the catalog with its risk (npm run docs:tools regenerates the table)', () => {
     const section = /<!-- tools:start -->([\s\S]*)<!-- tools:end -->/.exec(readme)?.[1] ?? '';
-    for (const tool of CATALOG) expect(section).toMatch(new RegExp(`\\|\\s*\`${tool.name}\`\\s*\\|\\s*${tool.risk}`));
+    for (const tool of CATALOG)
+      expect(section).toMatch(new RegExp(`\\|\\s*\`${tool.name}\`\\s*\\|\\s*${tool.risk}`));
   });
 
   it('documents every setting and its environment variables', () => {

@@ -1,7 +1,7 @@
 /** pnpm_client: pnpm in the workspace's frontend/ only; no global installs, a frozen lockfile under CI. */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type ToolContext } from '../define-tool.js';
@@ -126,10 +126,12 @@ function isNodeScript(path: string): boolean {
 export function resolvePnpm(pathValue: string | undefined = process.env.PATH): PnpmBinary {
   const onPath = findOnPath('pnpm', pathValue);
   if (onPath) return { executable: onPath, prefixArgs: [] };
-  let manifestPath: string;
-  try {
-    manifestPath = createRequire(import.meta.url).resolve('pnpm/package.json');
-  } catch {
+  // pnpm's `exports` hides package.json from require.resolve, so look along the module paths.
+  const searchPaths = createRequire(import.meta.url).resolve.paths('pnpm') ?? [];
+  const manifestPath = searchPaths
+    .map((folder) => join(folder, 'pnpm', 'package.json'))
+    .find((path) => existsSync(path));
+  if (!manifestPath) {
     throw new CopilotError(
       'not_found',
       'pnpm is not installed: install it (npm install -g pnpm) or run npm install',
