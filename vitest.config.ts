@@ -9,6 +9,6 @@ export default defineConfig({
     // Two cores: more workers only queue on the one emulator.
     maxWorkers: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_COPILOT_LOG_LEVEL: 'error' },
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
