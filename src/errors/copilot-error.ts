@@ -10,12 +10,16 @@ export type CopilotErrorCode =
   | 'role_denied'
   | 'timeout'
   | 'rate_limited'
+  | 'budget_exceeded'
   | 'workspace_violation'
   | 'command_denied'
   | 'command_failed'
   | 'config_invalid'
   | 'sandbox_unavailable'
   | 'conflict'
+  | 'store_unavailable'
+  | 'store_incompatible'
+  | 'vault_locked'
   | 'internal';
 
 export interface CopilotErrorOptions {

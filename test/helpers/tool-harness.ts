@@ -13,6 +13,7 @@ import type { ToolEnvelope } from '../../src/tools/envelope.js';
 import { RateLimiter } from '../../src/tools/rate-limiter.js';
 import type { ToolRegistry } from '../../src/tools/registry.js';
 import { ToolRunner } from '../../src/tools/runner.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 
 export interface ToolHarness {
   settings: Settings;
@@ -89,6 +90,24 @@ export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
       }),
     close: () => aws.destroy(),
   };
+}
+
+/**
+ * Runs `work` with a harness whose AWS requests pass through a fresh fault proxy in front of the
+ * sandbox, and closes both afterwards whatever happens.
+ */
+export async function withProxiedHarness<T>(
+  work: (harness: ToolHarness, proxy: FaultProxy) => Promise<T>,
+  options: Omit<HarnessOptions, 'endpointUrl'> = {},
+): Promise<T> {
+  const proxy = await startFaultProxy(sandboxEndpoint());
+  const harness = createToolHarness({ ...options, endpointUrl: proxy.endpointUrl });
+  try {
+    return await work(harness, proxy);
+  } finally {
+    harness.close();
+    await proxy.close();
+  }
 }
 
 /** Approvals name the validated call (defaults filled in), exactly as the runner will see it. */

@@ -1,0 +1,192 @@
+/**
+ * The credential vault: AWS credentials are sealed with a fresh AES-256-GCM data key per record,
+ * the data key wrapped by the master key (envelope encryption). Write-only from the outside: reads
+ * return masks; only `resolve` decrypts, just in time for an AWS call, and never caches.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CopilotError } from '../../errors/copilot-error.js';
+import { redactor } from '../../guardrails/redaction.js';
+import type { CredentialRepository, StoredCredential } from '../ports.js';
+import { type MasterKey, openWithKey, sealWithKey } from './master-key.js';
+
+export const credentialInputSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('access-key'),
+    access_key_id: z
+      .string()
+      .regex(
+        /^(AKIA|ASIA)[A-Z0-9]{16}$/,
+        'an access key id is AKIA or ASIA followed by 16 capital letters or digits',
+      ),
+    secret_access_key: z.string().min(16, 'a secret access key has 40 characters').max(128),
+    session_token: z.string().min(16).max(4096).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('assume-role'),
+    role_arn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+        'a role ARN looks like arn:aws:iam::123456789012:role/Name',
+      ),
+    external_id: z.string().min(2).max(1224).optional(),
+    /** Name of another stored credential to assume the role with; default: the standard chain. */
+    source: z.string().min(1).max(64).optional(),
+  }),
+]);
+
+export type CredentialInput = z.infer<typeof credentialInputSchema>;
+
+export interface MaskedCredential {
+  name: string;
+  kind: StoredCredential['kind'];
+  masked: Record<string, string>;
+  updatedAt: string;
+}
+
+interface Envelope {
+  v: 1;
+  wrappedKey: string;
+  sealed: string;
+}
+
+/** `AKIA…WXYZ`: enough to recognise a key, never enough to use it. */
+export function maskSecret(value: string): string {
+  return value.length <= 8 ? '…' : `${value.slice(0, 4)}…${value.slice(-4)}`;
+}
+
+function masksOf(input: CredentialInput): Record<string, string> {
+  if (input.kind === 'access-key') {
+    return {
+      access_key_id: maskSecret(input.access_key_id),
+      secret_access_key: '…',
+      ...(input.session_token ? { session_token: '…' } : {}),
+    };
+  }
+  return { role_arn: input.role_arn, ...(input.source ? { source: input.source } : {}) };
+}
+
+function secretsOf(input: CredentialInput): string[] {
+  return input.kind === 'access-key'
+    ? [input.access_key_id, input.secret_access_key, ...(input.session_token ? [input.session_token] : [])]
+    : input.external_id
+      ? [input.external_id]
+      : [];
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export class CredentialVault {
+  constructor(
+    private readonly repository: CredentialRepository,
+    private masterKey: MasterKey,
+  ) {}
+
+  /** Validates, seals and stores; returns only the masked view. */
+  async put(userId: string, name: string, input: unknown): Promise<MaskedCredential> {
+    if (!NAME.test(name)) {
+      throw new CopilotError(
+        'invalid_input',
+        'name: use 1-64 lowercase letters, digits and hyphens, e.g. default or prod',
+      );
+    }
+    const parsed = credentialInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      // The message names the field, never echoes the value.
+      throw Object.assign(
+        new CopilotError(
+          'invalid_input',
+          `${issue?.path.join('.') || 'credential'}: ${issue?.message ?? 'invalid'}`,
+        ),
+        { field: issue?.path.join('.') },
+      );
+    }
+    redactor.addSecrets(secretsOf(parsed.data));
+    const dataKey = randomBytes(32);
+    const envelope: Envelope = {
+      v: 1,
+      wrappedKey: await this.masterKey.wrap(dataKey),
+      sealed: sealWithKey(dataKey, Buffer.from(JSON.stringify(parsed.data)), `${userId}/${name}`),
+    };
+    dataKey.fill(0);
+    const masked = masksOf(parsed.data);
+    await this.repository.put({
+      userId,
+      name,
+      kind: parsed.data.kind,
+      envelope: JSON.stringify(envelope),
+      keyId: this.masterKey.keyId,
+      masked,
+    });
+    return { name, kind: parsed.data.kind, masked, updatedAt: new Date().toISOString() };
+  }
+
+  async list(userId: string): Promise<MaskedCredential[]> {
+    const records = await this.repository.list(userId);
+    return records.map((record) => ({
+      name: record.name,
+      kind: record.kind,
+      masked: record.masked,
+      updatedAt: record.updatedAt,
+    }));
+  }
+
+  async has(userId: string, name = 'default'): Promise<boolean> {
+    return Boolean(await this.repository.get(userId, name));
+  }
+
+  remove(userId: string, name: string): Promise<boolean> {
+    return this.repository.remove(userId, name);
+  }
+
+  /** Decrypts one credential for immediate use; its values are registered with the redactor. */
+  async resolve(userId: string, name = 'default'): Promise<CredentialInput | undefined> {
+    const record = await this.repository.get(userId, name);
+    if (!record) return undefined;
+    const input = await this.open(record, this.masterKey);
+    redactor.addSecrets(secretsOf(input));
+    return input;
+  }
+
+  /** Re-wraps every record's data key with `next`; the sealed secrets themselves do not change. */
+  async rotate(next: MasterKey): Promise<number> {
+    const records = await this.repository.all();
+    // Unwrap everything first: a wrong current key fails before a single record is rewritten.
+    const dataKeys = await Promise.all(records.map((record) => this.unwrapDataKey(record, this.masterKey)));
+    for (const [index, record] of records.entries()) {
+      const envelope = JSON.parse(record.envelope) as Envelope;
+      const dataKey = dataKeys[index] as Buffer;
+      const rewrapped: Envelope = { ...envelope, wrappedKey: await next.wrap(dataKey) };
+      dataKey.fill(0);
+      await this.repository.put({ ...record, envelope: JSON.stringify(rewrapped), keyId: next.keyId });
+    }
+    this.masterKey = next;
+    return records.length;
+  }
+
+  private async unwrapDataKey(record: StoredCredential, key: MasterKey): Promise<Buffer> {
+    const envelope = JSON.parse(record.envelope) as Envelope;
+    try {
+      return await key.unwrap(envelope.wrappedKey);
+    } catch (error) {
+      throw new CopilotError(
+        'vault_locked',
+        `the credential '${record.name}' was sealed with master key ${record.keyId}, but the configured key is ${key.keyId}: set AWS_COPILOT_MASTER_KEY (or the key file) back to the key used before; nothing was changed`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async open(record: StoredCredential, key: MasterKey): Promise<CredentialInput> {
+    const dataKey = await this.unwrapDataKey(record, key);
+    const envelope = JSON.parse(record.envelope) as Envelope;
+    try {
+      const clear = openWithKey(dataKey, envelope.sealed, `${record.userId}/${record.name}`);
+      return credentialInputSchema.parse(JSON.parse(clear.toString('utf8')));
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+}
