@@ -13,6 +13,7 @@ import { logger as defaultLogger, type Logger } from '../telemetry/logger.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { wrapAwsError } from './aws/aws-error.js';
 import { type AwsCallRecord, type AwsClientFactory, withAwsCallScope } from './aws/clients.js';
+import { withTimeout } from './call-timeout.js';
 import type {
   AnyTool,
   CompensationInput,
@@ -22,6 +23,7 @@ import type {
   ToolPreview,
 } from './define-tool.js';
 import type { ToolEnvelope, ToolErrorBody } from './envelope.js';
+import { fieldError, fieldOf } from './field-error.js';
 import { Semaphore } from './rate-limiter.js';
 import type { ToolRegistry } from './registry.js';
 
@@ -70,19 +72,14 @@ function parseArgs(tool: AnyTool, args: unknown): unknown {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
     return `${path}: ${issue.message}`;
   });
-  const field = parsed.error.issues[0]?.path.join('.') || undefined;
-  throw Object.assign(
-    new CopilotError('invalid_input', `invalid arguments for ${tool.name}: ${issues.join('; ')}`),
-    {
-      field,
-    },
-  );
+  const field = parsed.error.issues[0]?.path.join('.') ?? '';
+  throw fieldError('invalid_input', field, `invalid arguments for ${tool.name}: ${issues.join('; ')}`);
 }
 
 function errorBody(error: unknown): ToolErrorBody {
   const wrapped = wrapAwsError(error, 'AWS call');
   if (wrapped instanceof CopilotError) {
-    const field = (wrapped as CopilotError & { field?: string }).field;
+    const field = fieldOf(wrapped);
     return {
       code: wrapped.code,
       message: redactor.text(wrapped.message),
@@ -192,7 +189,7 @@ export class ToolRunner {
       const boundTool = tool;
       const boundArgs = args;
       const output = await this.semaphore.use(() =>
-        this.withTimeout(request.signal, (signal) => {
+        withTimeout(this.options.settings.toolTimeoutMs, request.signal, (signal) => {
           const context = this.context(userId, signal, created, request.onProgress);
           return withAwsCallScope({ userId, signal, calls: awsCalls }, () =>
             work(boundTool, boundArgs, context),
@@ -259,39 +256,6 @@ export class ToolRunner {
       },
       progress: (message) => onProgress?.(redactor.text(message)),
     };
-  }
-
-  /** Aborts the work's signal after the tool timeout and stops waiting for it even if it ignores the signal. */
-  private async withTimeout<T>(
-    outer: AbortSignal | undefined,
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const timeoutMs = this.options.settings.toolTimeoutMs;
-    const controller = new AbortController();
-    const timeoutError = new CopilotError(
-      'timeout',
-      `tool call exceeded its ${Math.round(timeoutMs / 1000)} s limit`,
-      {
-        retryable: true,
-      },
-    );
-    const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
-    const onOuterAbort = () =>
-      controller.abort(outer?.reason ?? new CopilotError('timeout', 'tool call cancelled'));
-    if (outer?.aborted) onOuterAbort();
-    else outer?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      return await Promise.race([
-        work(controller.signal),
-        new Promise<never>((_, reject) => {
-          if (controller.signal.aborted) reject(controller.signal.reason);
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    }
   }
 
   private resourceIds(

@@ -1,5 +1,4 @@
 /** Shared setup of the EC2 integration tests: an AMI, a key pair, instances found by a per-test tag. */
-import { randomBytes } from 'node:crypto';
 import {
   CreateKeyPairCommand,
   DescribeInstancesCommand,
@@ -7,10 +6,7 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { ToolHarness } from '../helpers/tool-harness.js';
-
-export function uniqueId(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+import { uniqueName } from '../helpers/unique-name.js';
 
 /** An x86_64 AMI from the emulator's Amazon catalog, found through describe_images itself. */
 export async function findAmi(harness: ToolHarness): Promise<string> {
@@ -26,7 +22,7 @@ export async function findAmi(harness: ToolHarness): Promise<string> {
 }
 
 export async function createKeyPair(harness: ToolHarness): Promise<string> {
-  const name = uniqueId('ec2-test-key');
+  const name = uniqueName('ec2-test-key');
   await harness.aws.ec2().send(new CreateKeyPairCommand({ KeyName: name }));
   return name;
 }

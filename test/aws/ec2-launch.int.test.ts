@@ -1,9 +1,10 @@
 import { DescribeInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolPreview } from '../../src/tools/define-tool.js';
-import { actionOf, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
-import { createKeyPair, findAmi, instancesTagged, stateOf, uniqueId } from './ec2-fixtures.js';
+import { actionOf, throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { createKeyPair, findAmi, instancesTagged, stateOf } from './ec2-fixtures.js';
 
 interface LaunchResult {
   instance_id: string;
@@ -34,7 +35,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('launches a running instance with the key pair, tags and user data, and records it', async () => {
-    const testId = uniqueId('launch');
+    const testId = uniqueName('launch');
     const envelope = await harness.approveAndRun<LaunchResult>(
       'launch_ec2',
       argsFor(testId, { key_name: keyName, user_data: '#!/bin/sh\necho hello\n' }),
@@ -66,7 +67,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('is idempotent: the same call twice gives the same instance and launches only one', async () => {
-    const testId = uniqueId('idem');
+    const testId = uniqueName('idem');
     const first = await harness.approveAndRun<LaunchResult>('launch_ec2', argsFor(testId));
     const second = await harness.approveAndRun<LaunchResult>('launch_ec2', argsFor(testId));
     expect(first.status).toBe('ok');
@@ -78,8 +79,8 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('reuses an explicit client_token and refuses it with different arguments', async () => {
-    const testId = uniqueId('token');
-    const clientToken = uniqueId('my-token');
+    const testId = uniqueName('token');
+    const clientToken = uniqueName('my-token');
     const first = await harness.approveAndRun<LaunchResult>(
       'launch_ec2',
       argsFor(testId, { client_token: clientToken }),
@@ -97,7 +98,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('previews with DryRun, checks the references and creates nothing', async () => {
-    const testId = uniqueId('preview');
+    const testId = uniqueName('preview');
     const envelope = await harness.preview('launch_ec2', argsFor(testId, { key_name: keyName }));
     expect(envelope.status).toBe('ok');
     const preview = envelope.status === 'ok' ? (envelope.result as ToolPreview) : undefined;
@@ -111,7 +112,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('warns in the preview about an AMI and a key pair that do not exist', async () => {
-    const testId = uniqueId('preview-missing');
+    const testId = uniqueName('preview-missing');
     const envelope = await harness.preview(
       'launch_ec2',
       argsFor(testId, { ami_id: 'ami-0000000000000dead', key_name: 'no-such-key' }),
@@ -125,7 +126,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('previews a repeated launch as a no-op', async () => {
-    const testId = uniqueId('preview-again');
+    const testId = uniqueName('preview-again');
     const launched = await harness.approveAndRun<LaunchResult>('launch_ec2', argsFor(testId));
     const envelope = await harness.preview('launch_ec2', argsFor(testId));
     expect(envelope).toMatchObject({
@@ -137,7 +138,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('compensates by terminating the instance it launched', async () => {
-    const testId = uniqueId('undo');
+    const testId = uniqueName('undo');
     const args = argsFor(testId);
     const envelope = await harness.approveAndRun<LaunchResult>('launch_ec2', args);
     expect(envelope.status).toBe('ok');
@@ -159,7 +160,7 @@ describe('launch_ec2 against the sandbox', () => {
     ['subnet_id', { subnet_id: 'sub-123' }, /subnet-/],
     ['user_data', { user_data: 'x'.repeat(16 * 1024 + 1) }, /16 KB/],
   ])('rejects a bad %s naming the field', async (field, extra, message) => {
-    const envelope = await harness.approveAndRun('launch_ec2', argsFor(uniqueId('bad'), extra));
+    const envelope = await harness.approveAndRun('launch_ec2', argsFor(uniqueName('bad'), extra));
     expect(envelope).toMatchObject({ status: 'error', error: { code: 'invalid_input', field } });
     if (envelope.status === 'error') expect(envelope.error.message).toMatch(message);
   });
@@ -177,7 +178,7 @@ describe('launch_ec2 against the sandbox', () => {
   });
 
   it('keeps the AWS error code of an AMI that does not exist and launches nothing', async () => {
-    const testId = uniqueId('no-ami');
+    const testId = uniqueName('no-ami');
     const envelope = await harness.approveAndRun(
       'launch_ec2',
       argsFor(testId, { ami_id: 'ami-0000000000000dead' }),
@@ -193,13 +194,13 @@ describe('launch_ec2 against the sandbox', () => {
   it('keeps the AWS error code of a key pair that does not exist', async () => {
     const envelope = await harness.approveAndRun(
       'launch_ec2',
-      argsFor(uniqueId('no-key'), { key_name: 'no-such-key' }),
+      argsFor(uniqueName('no-key'), { key_name: 'no-such-key' }),
     );
     expect(envelope).toMatchObject({ status: 'error', error: { aws_code: 'InvalidKeyPair.NotFound' } });
   });
 
   it('refuses to launch without approval and launches nothing', async () => {
-    const testId = uniqueId('unapproved');
+    const testId = uniqueName('unapproved');
     const envelope = await harness.run('launch_ec2', argsFor(testId));
     expect(envelope).toMatchObject({ status: 'error', error: { code: 'approval_required' } });
     expect(await instancesTagged(harness, testId)).toHaveLength(0);
@@ -208,11 +209,9 @@ describe('launch_ec2 against the sandbox', () => {
 
 describe('launch_ec2 through a throttling proxy', () => {
   it('retries a throttled RunInstances and launches exactly one instance', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const harness = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (harness, proxy) => {
       const ami = await findAmi(harness);
-      const testId = uniqueId('throttled');
+      const testId = uniqueName('throttled');
       proxy.addRule({
         match: (request) => actionOf(request) === 'RunInstances',
         times: 2,
@@ -227,9 +226,6 @@ describe('launch_ec2 through a throttling proxy', () => {
       expect(proxy.faulted).toBe(2);
       expect(proxy.requests.filter((request) => actionOf(request) === 'RunInstances')).toHaveLength(3);
       expect(await instancesTagged(harness, testId)).toHaveLength(1);
-    } finally {
-      harness.close();
-      await proxy.close();
-    }
+    });
   });
 });

@@ -1,9 +1,10 @@
 import { ModifyInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolPreview } from '../../src/tools/define-tool.js';
-import { actionOf, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
-import { findAmi, runInstance, stateOf, uniqueId } from './ec2-fixtures.js';
+import { actionOf, throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { findAmi, runInstance, stateOf } from './ec2-fixtures.js';
 
 const MISSING = 'i-0000000000000dead';
 
@@ -16,8 +17,8 @@ describe('stop_ec2 against the sandbox', () => {
   afterAll(() => harness.close());
 
   it('previews with DryRun: running -> stopped, and an already stopped instance is a no-op', async () => {
-    const running = await runInstance(harness, ami, uniqueId('web'));
-    const stopped = await runInstance(harness, ami, uniqueId('old'));
+    const running = await runInstance(harness, ami, uniqueName('web'));
+    const stopped = await runInstance(harness, ami, uniqueName('old'));
     await harness.approveAndRun('stop_ec2', { instance_ids: [stopped] });
 
     const envelope = await harness.preview('stop_ec2', { instance_ids: [running, stopped] });
@@ -41,8 +42,8 @@ describe('stop_ec2 against the sandbox', () => {
   });
 
   it('stops, then compensation starts again only what was running', async () => {
-    const running = await runInstance(harness, ami, uniqueId('api'));
-    const alreadyStopped = await runInstance(harness, ami, uniqueId('spare'));
+    const running = await runInstance(harness, ami, uniqueName('api'));
+    const alreadyStopped = await runInstance(harness, ami, uniqueName('spare'));
     await harness.approveAndRun('stop_ec2', { instance_ids: [alreadyStopped] });
 
     const args = { instance_ids: [running, alreadyStopped] };
@@ -82,7 +83,7 @@ describe('stop_ec2 against the sandbox', () => {
   });
 
   it('refuses to stop without approval and leaves the instance running', async () => {
-    const running = await runInstance(harness, ami, uniqueId('keep'));
+    const running = await runInstance(harness, ami, uniqueName('keep'));
     const envelope = await harness.run('stop_ec2', { instance_ids: [running] });
     expect(envelope).toMatchObject({ status: 'error', error: { code: 'approval_required' } });
     expect(await stateOf(harness, running)).toBe('running');
@@ -98,9 +99,9 @@ describe('terminate_ec2 against the sandbox', () => {
   afterAll(() => harness.close());
 
   it('previews what it will terminate by Name, warning about protection and missing instances', async () => {
-    const name = uniqueId('doomed');
+    const name = uniqueName('doomed');
     const doomed = await runInstance(harness, ami, name);
-    const guarded = await runInstance(harness, ami, uniqueId('guarded'));
+    const guarded = await runInstance(harness, ami, uniqueName('guarded'));
     await harness.aws
       .ec2()
       .send(
@@ -129,7 +130,7 @@ describe('terminate_ec2 against the sandbox', () => {
   });
 
   it('terminates and waits until terminated; compensation reports that it cannot be undone', async () => {
-    const doomed = await runInstance(harness, ami, uniqueId('gone'));
+    const doomed = await runInstance(harness, ami, uniqueName('gone'));
     const args = { instance_ids: [doomed] };
     const envelope = await harness.approveAndRun('terminate_ec2', args);
     expect(envelope).toMatchObject({
@@ -149,7 +150,7 @@ describe('terminate_ec2 against the sandbox', () => {
   });
 
   it('refuses to terminate without approval and leaves the instance running', async () => {
-    const kept = await runInstance(harness, ami, uniqueId('kept'));
+    const kept = await runInstance(harness, ami, uniqueName('kept'));
     const envelope = await harness.run('terminate_ec2', { instance_ids: [kept] });
     expect(envelope).toMatchObject({ status: 'error', error: { code: 'approval_required' } });
     expect(await stateOf(harness, kept)).toBe('running');
@@ -166,10 +167,8 @@ describe('terminate_ec2 against the sandbox', () => {
 
 describe('stop_ec2 through a throttling proxy', () => {
   it('retries throttled DescribeInstances calls of the waiter and still stops the instance', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const harness = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
-      const instance = await runInstance(harness, await findAmi(harness), uniqueId('slow'));
+    await withProxiedHarness(async (harness, proxy) => {
+      const instance = await runInstance(harness, await findAmi(harness), uniqueName('slow'));
       proxy.addRule({
         match: (request) => actionOf(request) === 'DescribeInstances',
         times: 2,
@@ -178,9 +177,6 @@ describe('stop_ec2 through a throttling proxy', () => {
       const envelope = await harness.approveAndRun('stop_ec2', { instance_ids: [instance] });
       expect(envelope).toMatchObject({ status: 'ok', result: { instances: [{ state: 'stopped' }] } });
       expect(proxy.faulted).toBe(2);
-    } finally {
-      harness.close();
-      await proxy.close();
-    }
+    });
   });
 });

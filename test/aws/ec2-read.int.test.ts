@@ -1,8 +1,9 @@
 import { CreateTagsCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionOf, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
-import { findAmi, runInstance, uniqueId } from './ec2-fixtures.js';
+import { actionOf, throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { findAmi, runInstance } from './ec2-fixtures.js';
 
 interface ListResult {
   instances: Array<{ instance_id: string; state: string; name?: string; tags: Record<string, string> }>;
@@ -17,7 +18,7 @@ interface ImagesResult {
 
 describe('list_ec2_instances against the sandbox', () => {
   const harness = createToolHarness();
-  const testId = uniqueId('fleet');
+  const testId = uniqueName('fleet');
   const ids: string[] = [];
   beforeAll(async () => {
     const ami = await findAmi(harness);
@@ -67,9 +68,7 @@ describe('list_ec2_instances against the sandbox', () => {
   });
 
   it('retries throttled DescribeInstances calls', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const proxied = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (proxied, proxy) => {
       proxy.addRule({
         match: (request) => actionOf(request) === 'DescribeInstances',
         times: 3,
@@ -80,10 +79,7 @@ describe('list_ec2_instances against the sandbox', () => {
       });
       expect(envelope).toMatchObject({ status: 'ok', result: { count: 3 } });
       expect(proxy.faulted).toBe(3);
-    } finally {
-      proxied.close();
-      await proxy.close();
-    }
+    });
   });
 });
 

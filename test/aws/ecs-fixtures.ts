@@ -1,12 +1,6 @@
-/** Shared setup for the ECS tests: unique names, the default VPC's network, ready-made tool arguments. */
-import { randomBytes } from 'node:crypto';
+/** Shared setup for the ECS tests: the default VPC's network and ready-made tool arguments. */
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
-import type { ToolEnvelope } from '../../src/tools/envelope.js';
 import type { ToolHarness } from '../helpers/tool-harness.js';
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 export interface AwsvpcNetwork {
   subnets: string[];
@@ -49,11 +43,4 @@ export function fargateTaskDefinition(family: string, image: string) {
     memory: 512,
     execution_role_arn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
   };
-}
-
-/** The result of an ok envelope, failing the test with the error otherwise. */
-export function okResult<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok')
-    throw new Error(`${envelope.action} failed: ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
 }

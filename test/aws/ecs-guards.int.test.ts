@@ -1,14 +1,10 @@
 import { CreateClusterCommand, DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOk } from '../helpers/envelopes.js';
 import { actionOf, type FaultProxy, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
 import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
-import {
-  type AwsvpcNetwork,
-  defaultNetwork,
-  fargateTaskDefinition,
-  okResult,
-  uniqueName,
-} from './ecs-fixtures.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { type AwsvpcNetwork, defaultNetwork, fargateTaskDefinition } from './ecs-fixtures.js';
 
 describe('ECS tools: risk, approvals, bad input and AWS errors', () => {
   const harness = createToolHarness();
@@ -21,10 +17,10 @@ describe('ECS tools: risk, approvals, bad input and AWS errors', () => {
   beforeAll(async () => {
     network = await defaultNetwork(harness);
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    okResult(
+    expectOk(
       await harness.approveAndRun('register_task_definition', fargateTaskDefinition(family, 'nginx:1.27')),
     );
-    okResult(
+    expectOk(
       await harness.approveAndRun('create_service', {
         cluster,
         service_name: service,
@@ -46,7 +42,7 @@ describe('ECS tools: risk, approvals, bad input and AWS errors', () => {
     ]);
 
     const envelope = await harness.approveAndRun('update_service', args);
-    expect(okResult(envelope)).toMatchObject({ desired_count: 0, previous: { desired_count: 2 } });
+    expect(expectOk(envelope)).toMatchObject({ desired_count: 0, previous: { desired_count: 2 } });
     const record = harness.audit.records.find((candidate) => candidate.id === envelope.audit_id);
     expect(record).toMatchObject({ risk: 'destructive', outcome: 'ok', mode: 'run' });
 
@@ -153,7 +149,7 @@ describe('ECS tools: risk, approvals, bad input and AWS errors', () => {
     const serviceArn = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] })))
       .services?.[0]?.serviceArn;
     const envelope = await harness.run('describe_services', { cluster: clusterArn, services: [serviceArn] });
-    expect(okResult(envelope)).toMatchObject({ services: [{ service_name: service }] });
+    expect(expectOk(envelope)).toMatchObject({ services: [{ service_name: service }] });
   });
 
   it('reports a missing cluster with the AWS error code', async () => {
@@ -221,7 +217,7 @@ describe('ECS tools behind a throttling proxy', () => {
       response: throttlingResponse('json'),
     });
     const envelope = await harness.run('describe_services', { cluster, services: ['nothing-here'] });
-    expect(okResult(envelope)).toMatchObject({ services: [], failures: [{ reason: 'MISSING' }] });
+    expect(expectOk(envelope)).toMatchObject({ services: [], failures: [{ reason: 'MISSING' }] });
     expect(proxy.faulted).toBe(2);
   });
 });

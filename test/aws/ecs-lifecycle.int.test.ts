@@ -6,14 +6,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolEnvelope } from '../../src/tools/envelope.js';
+import { expectOk } from '../helpers/envelopes.js';
 import { createToolHarness } from '../helpers/tool-harness.js';
-import {
-  type AwsvpcNetwork,
-  defaultNetwork,
-  fargateTaskDefinition,
-  okResult,
-  uniqueName,
-} from './ecs-fixtures.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { type AwsvpcNetwork, defaultNetwork, fargateTaskDefinition } from './ecs-fixtures.js';
 
 interface TaskDefinitionResult {
   task_definition_arn: string;
@@ -65,7 +61,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       cluster_name: cluster,
       tags: { team: 'web' },
     });
-    expect(okResult(clusterCall)).toMatchObject({
+    expect(expectOk(clusterCall)).toMatchObject({
       cluster_name: cluster,
       status: 'ACTIVE',
       operation: 'created',
@@ -75,9 +71,9 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
     const preview = await harness.preview('create_cluster', { cluster_name: cluster });
     expect(preview.status === 'ok' && preview.preview?.changes[0]?.kind).toBe('no-op');
     const again = await harness.approveAndRun('create_cluster', { cluster_name: cluster });
-    expect(okResult(again)).toMatchObject({ operation: 'exists' });
+    expect(expectOk(again)).toMatchObject({ operation: 'exists' });
     expect(again.created).toEqual([]);
-    expect(okResult(await harness.compensate(again, { cluster_name: cluster }))).toMatch(/nothing to undo/);
+    expect(expectOk(await harness.compensate(again, { cluster_name: cluster }))).toMatch(/nothing to undo/);
   });
 
   it('registers two revisions; the preview of the second shows the image diff', async () => {
@@ -85,7 +81,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       'register_task_definition',
       fargateTaskDefinition(family, 'nginx:1.25'),
     );
-    expect(okResult(firstRevision)).toMatchObject({ family, revision: 1 });
+    expect(expectOk(firstRevision)).toMatchObject({ family, revision: 1 });
 
     const next = fargateTaskDefinition(family, 'nginx:1.27');
     const preview = await harness.preview('register_task_definition', { ...next, cpu: 512, memory: 1024 });
@@ -99,12 +95,12 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
     expect(preview.preview?.summary).toContain('memory 512 -> 1024');
 
     secondRevision = await harness.approveAndRun('register_task_definition', next);
-    expect(okResult(secondRevision)).toMatchObject({ family, revision: 2 });
+    expect(expectOk(secondRevision)).toMatchObject({ family, revision: 2 });
   });
 
   it('describes a task definition with environment variable names but never their values', async () => {
     const envelope = await harness.run('describe_task_definition', { task_definition: `${family}:2` });
-    expect(okResult(envelope)).toMatchObject({
+    expect(expectOk(envelope)).toMatchObject({
       revision: 2,
       cpu: '256',
       memory: '512',
@@ -125,7 +121,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
     const preview = await harness.preview('create_service', serviceArgs());
     expect(preview.status === 'ok' && preview.preview?.warnings).toEqual([]);
     serviceCall = await harness.approveAndRun('create_service', serviceArgs());
-    expect(okResult(serviceCall)).toMatchObject({ desired_count: 2, status: 'ACTIVE' });
+    expect(expectOk(serviceCall)).toMatchObject({ desired_count: 2, status: 'ACTIVE' });
     expect(serviceCall.created).toEqual([expect.objectContaining({ type: 'ecs:service' })]);
 
     const again = await harness.preview('create_service', serviceArgs());
@@ -143,7 +139,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       'desiredCount 2 -> 3',
     );
     scaleUp = await harness.approveAndRun('update_service', scaleArgs);
-    expect(okResult(scaleUp)).toMatchObject({ desired_count: 3, previous: { desired_count: 2 } });
+    expect(expectOk(scaleUp)).toMatchObject({ desired_count: 3, previous: { desired_count: 2 } });
 
     const rollbackArgs = { cluster, service, task_definition: `${family}:1` };
     const rollbackPreview = await harness.preview('update_service', rollbackArgs);
@@ -151,7 +147,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       `taskDefinition ${family}:2 -> ${family}:1`,
     );
     rollBack = await harness.approveAndRun('update_service', rollbackArgs);
-    expect(okResult(rollBack).previous.task_definition).toMatch(new RegExp(`${family}:2$`));
+    expect(expectOk(rollBack).previous.task_definition).toMatch(new RegExp(`${family}:2$`));
   });
 
   it('describes the service compactly with deployments and rollout state', async () => {
@@ -159,7 +155,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       cluster,
       services: [service, 'no-such-service'],
     });
-    const result = okResult(envelope) as unknown as {
+    const result = expectOk(envelope) as unknown as {
       services: Array<{
         desired_count: number;
         task_definition: string;
@@ -176,13 +172,13 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
     });
     expect(result.failures).toEqual([expect.objectContaining({ reason: 'MISSING' })]);
 
-    const listed = okResult(await harness.run<{ service_arns: string[] }>('list_services', { cluster }));
+    const listed = expectOk(await harness.run<{ service_arns: string[] }>('list_services', { cluster }));
     expect(listed.service_arns).toEqual([expect.stringContaining(service)]);
   });
 
   it('undoes the updates in reverse order: task definition back to :2, then desired count back to 2', async () => {
     expect(
-      okResult(await harness.compensate(rollBack, { cluster, service, task_definition: `${family}:1` })),
+      expectOk(await harness.compensate(rollBack, { cluster, service, task_definition: `${family}:1` })),
     ).toMatch(/restored/);
     expect((await describeService())?.taskDefinition).toMatch(new RegExp(`${family}:2$`));
     await harness.compensate(scaleUp, { cluster, service, desired_count: 3 });
@@ -192,14 +188,14 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
   it('runs tasks, lists and describes them, stops one, and compensation stops the rest', async () => {
     const runArgs = { cluster, task_definition: `${family}:2`, count: 2, ...network };
     runCall = await harness.approveAndRun('run_task', runArgs);
-    const started = okResult(runCall).tasks.map((task) => task.task_arn);
+    const started = expectOk(runCall).tasks.map((task) => task.task_arn);
     expect(started).toHaveLength(2);
     expect(runCall.created.map((resource) => resource.id)).toEqual(started);
 
-    const listed = okResult(await harness.run<{ task_arns: string[] }>('list_tasks', { cluster, family }));
+    const listed = expectOk(await harness.run<{ task_arns: string[] }>('list_tasks', { cluster, family }));
     expect(listed.task_arns).toEqual(expect.arrayContaining(started));
 
-    const described = okResult(
+    const described = expectOk(
       await harness.run<{ tasks: Array<Record<string, unknown>> }>('describe_tasks', {
         cluster,
         tasks: started,
@@ -220,43 +216,43 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
       task: first,
       reason: 'triage: wedged',
     });
-    expect(okResult(stopped)).toMatchObject({ desired_status: 'STOPPED', stopped_reason: 'triage: wedged' });
-    const afterStop = okResult(
+    expect(expectOk(stopped)).toMatchObject({ desired_status: 'STOPPED', stopped_reason: 'triage: wedged' });
+    const afterStop = expectOk(
       await harness.run<{ tasks: Array<Record<string, unknown>> }>('describe_tasks', {
         cluster,
         tasks: [first],
       }),
     );
     expect(afterStop.tasks[0]).toMatchObject({ last_status: 'STOPPED', stopped_reason: 'triage: wedged' });
-    const stoppedList = okResult(
+    const stoppedList = expectOk(
       await harness.run<{ task_arns: string[] }>('list_tasks', { cluster, desired_status: 'STOPPED' }),
     );
     expect(stoppedList.task_arns).toContain(first);
 
-    expect(okResult(await harness.compensate(runCall, runArgs))).toMatch(/stopped 2 task/);
+    expect(expectOk(await harness.compensate(runCall, runArgs))).toMatch(/stopped 2 task/);
     const raw = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [second] }));
     expect(raw.tasks?.[0]?.desiredStatus).toBe('STOPPED');
     expect(raw.tasks?.[0]?.stoppedReason).toBe('rolled back by aws-copilot');
   });
 
   it('lists and describes clusters', async () => {
-    const listed = okResult(await harness.run<{ cluster_arns: string[] }>('list_clusters', {}));
+    const listed = expectOk(await harness.run<{ cluster_arns: string[] }>('list_clusters', {}));
     expect(listed.cluster_arns).toContainEqual(expect.stringContaining(`cluster/${cluster}`));
-    const described = okResult(
+    const described = expectOk(
       await harness.run('describe_clusters', { clusters: [cluster, 'ghost-cluster'] }),
     );
     expect(described).toMatchObject({
       clusters: [{ cluster_name: cluster, status: 'ACTIVE' }],
       failures: [{ reason: 'MISSING' }],
     });
-    const everything = okResult(
+    const everything = expectOk(
       await harness.run<{ clusters: Array<{ cluster_name: string }> }>('describe_clusters', {}),
     );
     expect(everything.clusters.map((found) => found.cluster_name)).toContain(cluster);
   });
 
   it('rolls everything back: service deleted, revision deregistered, cluster deleted', async () => {
-    expect(okResult(await harness.compensate(serviceCall, serviceArgs()))).toMatch(/deleted/);
+    expect(expectOk(await harness.compensate(serviceCall, serviceArgs()))).toMatch(/deleted/);
     const gone = await describeService();
     expect(gone?.status).toBe('INACTIVE');
     expect(gone?.desiredCount).toBe(0);
@@ -266,7 +262,7 @@ describe('ECS lifecycle: cluster -> task definition -> service -> update -> task
     const revision = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `${family}:2` }));
     expect(revision.taskDefinition?.status).toBe('INACTIVE');
 
-    expect(okResult(await harness.compensate(clusterCall, { cluster_name: cluster }))).toMatch(
+    expect(expectOk(await harness.compensate(clusterCall, { cluster_name: cluster }))).toMatch(
       /deleted cluster/,
     );
     const clusters = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));

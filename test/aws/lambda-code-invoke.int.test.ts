@@ -1,18 +1,10 @@
-import { join } from 'node:path';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvokeLambdaResult, UpdateLambdaCodeResult } from '../../src/tools/aws/lambda.js';
-import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
-import { startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
-import {
-  createExecutionRole,
-  expectOk,
-  operationsOf,
-  pythonApp,
-  uniqueName,
-  writeZip,
-} from './lambda-fixtures.js';
+import { expectOk } from '../helpers/envelopes.js';
+import { throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, type ToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { createExecutionRole, lambdaSuite, operationsOf, pythonApp, writeZip } from './lambda-fixtures.js';
 
 async function deployFunction(harness: ToolHarness, role: string, zip: string): Promise<string> {
   const name = uniqueName('fn');
@@ -29,29 +21,24 @@ async function deployFunction(harness: ToolHarness, role: string, zip: string): 
 }
 
 describe('update_lambda_code against the sandbox', () => {
-  const harness = createToolHarness();
-  let role = '';
-  let zipV1 = '';
-  let zipV2 = '';
-  afterAll(() => harness.close());
-  beforeAll(async () => {
-    role = await createExecutionRole();
-    zipV1 = await writeZip(harness, 'v1.zip', { 'index.js': 'exports.handler = async () => 1;\n' });
-    zipV2 = await writeZip(harness, 'v2.zip', { 'index.js': 'exports.handler = async () => 2;\n' });
-  });
-  const sha = (zip: string) => lambdaCodeSha256(join(harness.settings.workspace, zip));
-  const describeFunction = (name: string, qualifier?: string) =>
-    harness.aws.lambda().send(new GetFunctionCommand({ FunctionName: name, Qualifier: qualifier }));
+  const suite = lambdaSuite(
+    { 'index.js': 'exports.handler = async () => 1;\n' },
+    { 'index.js': 'exports.handler = async () => 2;\n' },
+  );
+  const { harness, sha, describeFunction } = suite;
 
   it('skips the upload when the CodeSha256 is unchanged', async () => {
-    const name = await deployFunction(harness, role, zipV1);
-    const preview = await harness.preview('update_lambda_code', { function_name: name, zip_file: zipV1 });
+    const name = await deployFunction(harness, suite.role, suite.zipV1);
+    const preview = await harness.preview('update_lambda_code', {
+      function_name: name,
+      zip_file: suite.zipV1,
+    });
     expect(preview.status === 'ok' && preview.preview?.changes).toEqual([
       expect.objectContaining({ kind: 'no-op' }),
     ]);
     const envelope = await harness.approveAndRun<UpdateLambdaCodeResult>('update_lambda_code', {
       function_name: name,
-      zip_file: zipV1,
+      zip_file: suite.zipV1,
     });
     expect(expectOk(envelope)).toMatchObject({ operation: 'unchanged', version: null });
     expect(operationsOf(harness, envelope)).not.toContain('UpdateFunctionCode');
@@ -59,8 +46,8 @@ describe('update_lambda_code against the sandbox', () => {
   });
 
   it('updates and publishes, and compensation restores the code and deletes the version', async () => {
-    const name = await deployFunction(harness, role, zipV1);
-    const args = { function_name: name, zip_file: zipV2, publish: true };
+    const name = await deployFunction(harness, suite.role, suite.zipV1);
+    const args = { function_name: name, zip_file: suite.zipV2, publish: true };
     const preview = await harness.preview('update_lambda_code', args);
     expect(preview.status === 'ok' && preview.preview?.changes[0]?.detail).toMatch(
       /^function exists: update code, CodeSha256 [0-9a-f]{10} -> [0-9a-f]{10}$/,
@@ -69,25 +56,25 @@ describe('update_lambda_code against the sandbox', () => {
     const result = expectOk(envelope);
     expect(result).toMatchObject({
       operation: 'updated',
-      code_sha256: await sha(zipV2),
-      previous_code_sha256: await sha(zipV1),
+      code_sha256: await sha(suite.zipV2),
+      previous_code_sha256: await sha(suite.zipV1),
       version: '1',
       last_update_status: 'Successful',
     });
     expect(operationsOf(harness, envelope)).toContain('UpdateFunctionCode');
-    expect((await describeFunction(name, '1')).Configuration?.CodeSha256).toBe(await sha(zipV2));
+    expect((await describeFunction(name, '1')).Configuration?.CodeSha256).toBe(await sha(suite.zipV2));
 
     const undo = expectOk(await harness.compensate(envelope, args));
     expect(undo).toMatch(/deleted version 1/);
     expect(undo).toMatch(/restored the code/);
-    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(zipV1));
+    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(suite.zipV1));
     await expect(describeFunction(name, '1')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('reports ResourceNotFoundException for a function that does not exist', async () => {
     const envelope = await harness.approveAndRun('update_lambda_code', {
       function_name: uniqueName('missing'),
-      zip_file: zipV1,
+      zip_file: suite.zipV1,
     });
     expect(envelope).toMatchObject({
       status: 'error',
@@ -98,7 +85,7 @@ describe('update_lambda_code against the sandbox', () => {
   it('rejects bad input and unapproved runs', async () => {
     const badName = await harness.approveAndRun('update_lambda_code', {
       function_name: 'a b',
-      zip_file: zipV1,
+      zip_file: suite.zipV1,
     });
     expect(badName).toMatchObject({
       status: 'error',
@@ -109,10 +96,13 @@ describe('update_lambda_code against the sandbox', () => {
       s3_bucket: 'abc',
     });
     expect(halfS3).toMatchObject({ status: 'error', error: { code: 'invalid_input', field: 's3_key' } });
-    const name = await deployFunction(harness, role, zipV1);
-    const unapproved = await harness.run('update_lambda_code', { function_name: name, zip_file: zipV2 });
+    const name = await deployFunction(harness, suite.role, suite.zipV1);
+    const unapproved = await harness.run('update_lambda_code', {
+      function_name: name,
+      zip_file: suite.zipV2,
+    });
     expect(unapproved).toMatchObject({ status: 'error', error: { code: 'approval_required' } });
-    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(zipV1));
+    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(suite.zipV1));
   });
 });
 
@@ -211,9 +201,7 @@ describe('invoke_lambda against the sandbox', () => {
   });
 
   it('retries a throttled Invoke', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const proxied = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (proxied, proxy) => {
       proxy.addRule({
         match: (request) =>
           request.method === 'POST' && request.path.startsWith(`/2015-03-31/functions/${name}/invocations`),
@@ -225,9 +213,6 @@ describe('invoke_lambda against the sandbox', () => {
       );
       expect(result).toMatchObject({ status_code: 200, payload: 1 });
       expect(proxy.faulted).toBe(2);
-    } finally {
-      proxied.close();
-      await proxy.close();
-    }
+    });
   });
 });

@@ -1,47 +1,30 @@
 import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployLambdaResult } from '../../src/tools/aws/lambda.js';
-import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
-import { startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness } from '../helpers/tool-harness.js';
-import {
-  createExecutionRole,
-  expectOk,
-  operationsOf,
-  pythonApp,
-  uniqueName,
-  writeZip,
-} from './lambda-fixtures.js';
+import { expectOk } from '../helpers/envelopes.js';
+import { throttlingResponse } from '../helpers/fault-proxy.js';
+import { withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { createExecutionRole, lambdaSuite, operationsOf, pythonApp, writeZip } from './lambda-fixtures.js';
 
 const WRITES = ['CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration'];
 
 describe('deploy_lambda against the sandbox', () => {
-  const harness = createToolHarness();
-  let role = '';
-  let zipV1 = '';
-  let zipV2 = '';
-  afterAll(() => harness.close());
-  beforeAll(async () => {
-    role = await createExecutionRole();
-    zipV1 = await writeZip(harness, 'v1.zip', pythonApp('hello'));
-    zipV2 = await writeZip(harness, 'v2.zip', pythonApp('bonjour'));
-  });
+  const suite = lambdaSuite(pythonApp('hello'), pythonApp('bonjour'));
+  const { harness, sha, describeFunction } = suite;
 
   const argsFor = (name: string, overrides: Record<string, unknown> = {}) => ({
     function_name: name,
     runtime: 'python3.12',
     handler: 'app.handler',
-    role_arn: role,
-    zip_file: zipV1,
+    role_arn: suite.role,
+    zip_file: suite.zipV1,
     environment: { STAGE: 'test' },
     ...overrides,
   });
-  const describeFunction = (name: string) =>
-    harness.aws.lambda().send(new GetFunctionCommand({ FunctionName: name }));
-  const sha = (zip: string) => lambdaCodeSha256(join(harness.settings.workspace, zip));
 
   it('creates a missing function with the given runtime, handler and environment', async () => {
     const name = uniqueName('create');
@@ -51,16 +34,16 @@ describe('deploy_lambda against the sandbox', () => {
       function_name: name,
       operation: 'created',
       state: 'Active',
-      code_sha256: await sha(zipV1),
+      code_sha256: await sha(suite.zipV1),
     });
     expect(envelope.created).toEqual([expect.objectContaining({ type: 'lambda:function', id: name })]);
     const { Configuration } = await describeFunction(name);
     expect(Configuration).toMatchObject({
       Runtime: 'python3.12',
       Handler: 'app.handler',
-      Role: role,
+      Role: suite.role,
       Environment: { Variables: { STAGE: 'test' } },
-      CodeSha256: await sha(zipV1),
+      CodeSha256: await sha(suite.zipV1),
     });
   });
 
@@ -76,13 +59,13 @@ describe('deploy_lambda against the sandbox', () => {
   it('updates only the code when the zip changed, and compensation restores the previous code', async () => {
     const name = uniqueName('code');
     expectOk(await harness.approveAndRun('deploy_lambda', argsFor(name)));
-    const args = argsFor(name, { zip_file: zipV2 });
+    const args = argsFor(name, { zip_file: suite.zipV2 });
     const envelope = await harness.approveAndRun<DeployLambdaResult>('deploy_lambda', args);
     const result = expectOk(envelope);
     expect(result).toMatchObject({
       operation: 'updated',
-      code_sha256: await sha(zipV2),
-      previous_code_sha256: await sha(zipV1),
+      code_sha256: await sha(suite.zipV2),
+      previous_code_sha256: await sha(suite.zipV1),
       last_update_status: 'Successful',
     });
     expect(result.code_backup).toContain(join(harness.settings.dataDir, 'lambda-backups'));
@@ -90,11 +73,11 @@ describe('deploy_lambda against the sandbox', () => {
     const operations = operationsOf(harness, envelope);
     expect(operations).toContain('UpdateFunctionCode');
     expect(operations).not.toContain('UpdateFunctionConfiguration');
-    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(zipV2));
+    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(suite.zipV2));
 
     const undo = await harness.compensate(envelope, args);
     expect(expectOk(undo)).toMatch(/restored the code/);
-    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(zipV1));
+    expect((await describeFunction(name)).Configuration?.CodeSha256).toBe(await sha(suite.zipV1));
   });
 
   it('updates only the configuration when only it changed, and compensation restores it', async () => {
@@ -116,7 +99,7 @@ describe('deploy_lambda against the sandbox', () => {
       MemorySize: 256,
       Timeout: 30,
       Environment: { Variables: { STAGE: 'prod', DEBUG: '0' } },
-      CodeSha256: await sha(zipV1),
+      CodeSha256: await sha(suite.zipV1),
     });
     // The previous environment is kept in a private file, not in the tool's envelope.
     expect(JSON.stringify(envelope)).not.toContain('"test"');
@@ -148,7 +131,7 @@ describe('deploy_lambda against the sandbox', () => {
     });
     await expect(describeFunction(name)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     expectOk(await harness.approveAndRun('deploy_lambda', argsFor(name)));
-    const update = await harness.preview('deploy_lambda', argsFor(name, { zip_file: zipV2 }));
+    const update = await harness.preview('deploy_lambda', argsFor(name, { zip_file: suite.zipV2 }));
     expect(update.status === 'ok' && update.preview?.changes).toEqual([
       expect.objectContaining({
         kind: 'update',
@@ -168,13 +151,13 @@ describe('deploy_lambda against the sandbox', () => {
     const s3 = harness.aws.s3();
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const { readFile } = await import('node:fs/promises');
-    const body = await readFile(join(harness.settings.workspace, zipV1));
+    const body = await readFile(join(harness.settings.workspace, suite.zipV1));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'app.zip', Body: body }));
     const name = uniqueName('s3');
     const args = argsFor(name, { zip_file: undefined, s3_bucket: bucket, s3_key: 'app.zip' });
     expect(expectOk(await harness.approveAndRun<DeployLambdaResult>('deploy_lambda', args))).toMatchObject({
       operation: 'created',
-      code_sha256: await sha(zipV1),
+      code_sha256: await sha(suite.zipV1),
     });
     const again = await harness.approveAndRun<DeployLambdaResult>('deploy_lambda', args);
     expect(expectOk(again).operation).toBe('unchanged');
@@ -188,11 +171,11 @@ describe('deploy_lambda against the sandbox', () => {
         FunctionName: name,
         Runtime: 'python3.12',
         Handler: 'app.handler',
-        Role: role,
-        Code: { ZipFile: await readFile(join(harness.settings.workspace, zipV1)) },
+        Role: suite.role,
+        Code: { ZipFile: await readFile(join(harness.settings.workspace, suite.zipV1)) },
       }),
     );
-    const args = argsFor(name, { zip_file: zipV2, environment: undefined });
+    const args = argsFor(name, { zip_file: suite.zipV2, environment: undefined });
     const preview = await harness.preview('deploy_lambda', args);
     expect(preview.status === 'ok' && preview.preview?.warnings).toEqual([
       expect.stringMatching(/cannot be saved for rollback .*does not serve/),
@@ -271,10 +254,7 @@ describe('deploy_lambda against the sandbox', () => {
 
 describe('deploy_lambda through a throttling proxy', () => {
   it('retries a throttled CreateFunction and succeeds', async () => {
-    const { sandboxEndpoint } = await import('../helpers/tool-harness.js');
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const harness = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (harness, proxy) => {
       const role = await createExecutionRole();
       const zip = await writeZip(harness, 'app.zip', pythonApp('throttled'));
       proxy.addRule({
@@ -292,9 +272,6 @@ describe('deploy_lambda through a throttling proxy', () => {
       });
       expect(expectOk(envelope).operation).toBe('created');
       expect(proxy.faulted).toBe(2);
-    } finally {
-      harness.close();
-      await proxy.close();
-    }
+    });
   });
 });

@@ -1,17 +1,16 @@
-/** Shared setup for the Lambda tests: unique names, an execution role, deterministic zips in the workspace. */
-import { randomBytes } from 'node:crypto';
+/** Shared setup for the Lambda tests: an execution role, deterministic zips in the workspace, a ready suite. */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, type GetFunctionCommandOutput } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll } from 'vitest';
 import { ZipFile } from 'yazl';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
+import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
 import type { ToolEnvelope } from '../../src/tools/envelope.js';
-import { sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+import { createToolHarness, sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
 
 /** The emulator refuses a function whose execution role does not exist, so each test file makes one. */
 export async function createExecutionRole(): Promise<string> {
@@ -65,7 +64,36 @@ export function operationsOf(harness: ToolHarness, envelope: ToolEnvelope): stri
   return record.awsCalls.map((call) => call.operation);
 }
 
-export function expectOk<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
+export interface LambdaSuite {
+  harness: ToolHarness;
+  /** An execution role of the emulator's account; set before the first test. */
+  role: string;
+  /** Two versions of the code in the workspace, `v1.zip` and `v2.zip`; set before the first test. */
+  zipV1: string;
+  zipV2: string;
+  /** The CodeSha256 Lambda reports for a zip of the workspace. */
+  sha(zip: string): Promise<string>;
+  /** GetFunction straight from the SDK, to check what a tool did. */
+  describeFunction(name: string, qualifier?: string): Promise<GetFunctionCommandOutput>;
+}
+
+/** For a describe block: a harness, an execution role and two code versions, ready before its tests. */
+export function lambdaSuite(v1: Record<string, string>, v2: Record<string, string>): LambdaSuite {
+  const harness = createToolHarness();
+  const suite: LambdaSuite = {
+    harness,
+    role: '',
+    zipV1: '',
+    zipV2: '',
+    sha: (zip) => lambdaCodeSha256(join(harness.settings.workspace, zip)),
+    describeFunction: (name, qualifier) =>
+      harness.aws.lambda().send(new GetFunctionCommand({ FunctionName: name, Qualifier: qualifier })),
+  };
+  beforeAll(async () => {
+    suite.role = await createExecutionRole();
+    suite.zipV1 = await writeZip(harness, 'v1.zip', v1);
+    suite.zipV2 = await writeZip(harness, 'v2.zip', v2);
+  });
+  afterAll(() => harness.close());
+  return suite;
 }

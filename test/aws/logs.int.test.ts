@@ -5,9 +5,10 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOk } from '../helpers/envelopes.js';
 import { actionOf, type FaultProxy, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
 import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
-import { okResult, uniqueName } from './ecs-fixtures.js';
+import { uniqueName } from '../helpers/unique-name.js';
 
 interface LogEventsResult {
   events: Array<{ timestamp: string; message: string; log_stream_name?: string }>;
@@ -60,7 +61,7 @@ describe('CloudWatch Logs tools', () => {
   });
 
   it('reads a stream from the head, newest by default, and within a time range', async () => {
-    const fromHead = okResult(
+    const fromHead = expectOk(
       await harness.run<LogEventsResult>('get_log_events', {
         log_group_name: group,
         log_stream_name: stream,
@@ -72,7 +73,7 @@ describe('CloudWatch Logs tools', () => {
     expect(fromHead.events[0]?.timestamp).toBe(iso(base));
     expect(fromHead.limit_reached).toBe(true);
 
-    const newest = okResult(
+    const newest = expectOk(
       await harness.run<LogEventsResult>('get_log_events', {
         log_group_name: group,
         log_stream_name: stream,
@@ -81,7 +82,7 @@ describe('CloudWatch Logs tools', () => {
     );
     expect(newest.events.map((event) => event.message)).toEqual(messages.slice(3));
 
-    const all = okResult(
+    const all = expectOk(
       await harness.run<LogEventsResult>('get_log_events', {
         log_group_name: group,
         log_stream_name: stream,
@@ -89,7 +90,7 @@ describe('CloudWatch Logs tools', () => {
     );
     expect(all).toMatchObject({ count: 5, limit_reached: false });
 
-    const ranged = okResult(
+    const ranged = expectOk(
       await harness.run<LogEventsResult>('get_log_events', {
         log_group_name: group,
         log_stream_name: stream,
@@ -102,7 +103,7 @@ describe('CloudWatch Logs tools', () => {
   });
 
   it('filters a group with the pattern ERROR across streams, one stream, and up to a limit', async () => {
-    const errors = okResult(
+    const errors = expectOk(
       await harness.run<LogEventsResult>('filter_log_events', {
         log_group_name: group,
         filter_pattern: 'ERROR',
@@ -115,7 +116,7 @@ describe('CloudWatch Logs tools', () => {
     ]);
     expect(errors.truncated).toBe(false);
 
-    const oneStream = okResult(
+    const oneStream = expectOk(
       await harness.run<LogEventsResult>('filter_log_events', {
         log_group_name: group,
         filter_pattern: 'ERROR',
@@ -126,10 +127,35 @@ describe('CloudWatch Logs tools', () => {
       expect.objectContaining({ log_stream_name: otherStream, message: 'ERROR worker crashed' }),
     ]);
 
-    const limited = okResult(
+    const limited = expectOk(
       await harness.run<LogEventsResult>('filter_log_events', { log_group_name: group, limit: 2 }),
     );
     expect(limited).toMatchObject({ count: 2, truncated: true });
+  });
+
+  it('masks credentials in the messages it returns', async () => {
+    const leaky = 'leaky/leaky/89ab';
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: leaky }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: group,
+        logStreamName: leaky,
+        logEvents: [
+          { timestamp: base + 20 * minute, message: 'DEBUG connecting with password=hunter2-secret' },
+        ],
+      }),
+    );
+    const read = expectOk(
+      await harness.run<LogEventsResult>('get_log_events', { log_group_name: group, log_stream_name: leaky }),
+    );
+    expect(read.events.map((event) => event.message)).toEqual(['DEBUG connecting with password=***']);
+    const found = expectOk(
+      await harness.run<LogEventsResult>('filter_log_events', {
+        log_group_name: group,
+        log_stream_names: [leaky],
+      }),
+    );
+    expect(found.events.map((event) => event.message)).toEqual(['DEBUG connecting with password=***']);
   });
 
   it('reports a missing log group with the AWS error code', async () => {
@@ -190,7 +216,7 @@ describe('CloudWatch Logs tools behind a throttling proxy', () => {
       log_group_name: group,
       filter_pattern: 'ERROR',
     });
-    expect(okResult(envelope)).toMatchObject({ events: [], count: 0 });
+    expect(expectOk(envelope)).toMatchObject({ events: [], count: 0 });
     expect(proxy.faulted).toBe(2);
   });
 });

@@ -8,14 +8,16 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand } from '@aws
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEc2RepoResult } from '../../src/tools/github/index.js';
-import { findAmi, stateOf, uniqueId } from '../aws/ec2-fixtures.js';
-import { expectOk, operationsOf } from '../aws/lambda-fixtures.js';
-import { actionOf, startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
+import { findAmi, stateOf } from '../aws/ec2-fixtures.js';
+import { operationsOf } from '../aws/lambda-fixtures.js';
+import { expectOk } from '../helpers/envelopes.js';
+import { actionOf, throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, type ToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
 import { makeShopRepo } from './repo-fixtures.js';
 
 async function createStagingBucket(harness: ToolHarness): Promise<string> {
-  const bucket = uniqueId('stage');
+  const bucket = uniqueName('stage');
   await harness.aws.s3().send(new CreateBucketCommand({ Bucket: bucket }));
   return bucket;
 }
@@ -93,7 +95,7 @@ describe('deploy_ec2_repo against the sandbox', () => {
   });
 
   it('stages the package, launches a tagged instance, reuses it for unchanged code, and its user data really starts the app', async () => {
-    const app = uniqueId('shop');
+    const app = uniqueName('shop');
     const first = await harness.approveAndRun<DeployEc2RepoResult>('deploy_ec2_repo', argsFor(app));
     const created = expectOk(first);
     expect(created).toMatchObject({
@@ -170,10 +172,10 @@ describe('deploy_ec2_repo against the sandbox', () => {
   }, 400_000);
 
   it('previews locally and with describe calls, warning about a missing staging bucket', async () => {
-    const app = uniqueId('shop-preview');
+    const app = uniqueName('shop-preview');
     const envelope = await harness.preview(
       'deploy_ec2_repo',
-      argsFor(app, { staging_bucket: uniqueId('missing') }),
+      argsFor(app, { staging_bucket: uniqueName('missing') }),
     );
     expect(envelope.status).toBe('ok');
     if (envelope.status !== 'ok') return;
@@ -195,7 +197,7 @@ describe('deploy_ec2_repo against the sandbox', () => {
   it('fails on a missing staging bucket with its AWS code, having created nothing', async () => {
     const envelope = await harness.approveAndRun(
       'deploy_ec2_repo',
-      argsFor(uniqueId('shop'), { staging_bucket: uniqueId('missing') }),
+      argsFor(uniqueName('shop'), { staging_bucket: uniqueName('missing') }),
     );
     expect(envelope).toMatchObject({
       status: 'error',
@@ -205,7 +207,7 @@ describe('deploy_ec2_repo against the sandbox', () => {
   }, 120_000);
 
   it('an unknown AMI fails with its AWS code after staging, and compensation removes the staged package', async () => {
-    const app = uniqueId('shop-badami');
+    const app = uniqueName('shop-badami');
     const args = argsFor(app, { ami_id: 'ami-0000000000000000f' });
     const envelope = await harness.approveAndRun('deploy_ec2_repo', args);
     expect(envelope).toMatchObject({ status: 'error', error: { aws_code: 'InvalidAMIID.NotFound' } });
@@ -217,7 +219,7 @@ describe('deploy_ec2_repo against the sandbox', () => {
   }, 120_000);
 
   it('refuses to run without approval and creates nothing', async () => {
-    const envelope = await harness.run('deploy_ec2_repo', argsFor(uniqueId('shop')));
+    const envelope = await harness.run('deploy_ec2_repo', argsFor(uniqueName('shop')));
     expect(envelope).toMatchObject({ status: 'error', error: { code: 'approval_required' }, created: [] });
   });
 
@@ -236,9 +238,7 @@ describe('deploy_ec2_repo against the sandbox', () => {
 
 describe('deploy_ec2_repo through a throttling endpoint', () => {
   it('retries throttled DescribeInstances calls and still deploys', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const harness = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (harness, proxy) => {
       const ami = await findAmi(harness);
       const bucket = await createStagingBucket(harness);
       const repo = makeShopRepo(harness, 'shop');
@@ -247,14 +247,11 @@ describe('deploy_ec2_repo through a throttling endpoint', () => {
         times: 2,
         response: throttlingResponse('ec2'),
       });
-      const args = { repo, app_name: uniqueId('shop-throttled'), ami_id: ami, staging_bucket: bucket };
+      const args = { repo, app_name: uniqueName('shop-throttled'), ami_id: ami, staging_bucket: bucket };
       const envelope = await harness.approveAndRun<DeployEc2RepoResult>('deploy_ec2_repo', args);
       expect(expectOk(envelope).operation).toBe('created');
       expect(proxy.faulted).toBe(2);
       expect((await harness.compensate(envelope, args)).status).toBe('ok');
-    } finally {
-      harness.close();
-      await proxy.close();
-    }
+    });
   }, 180_000);
 });

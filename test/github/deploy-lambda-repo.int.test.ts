@@ -6,9 +6,11 @@ import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
 import type { DeployLambdaRepoResult } from '../../src/tools/github/index.js';
-import { createExecutionRole, expectOk, operationsOf, uniqueName } from '../aws/lambda-fixtures.js';
-import { startFaultProxy, throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, sandboxEndpoint } from '../helpers/tool-harness.js';
+import { createExecutionRole, operationsOf } from '../aws/lambda-fixtures.js';
+import { expectOk } from '../helpers/envelopes.js';
+import { throttlingResponse } from '../helpers/fault-proxy.js';
+import { createToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
 import {
   commitNewVersion,
   git,
@@ -234,9 +236,7 @@ describe('deploy_lambda_repo against the sandbox', () => {
 
 describe('deploy_lambda_repo through a throttling endpoint', () => {
   it('retries throttled Lambda calls and still deploys', async () => {
-    const proxy = await startFaultProxy(sandboxEndpoint());
-    const harness = createToolHarness({ endpointUrl: proxy.endpointUrl });
-    try {
+    await withProxiedHarness(async (harness, proxy) => {
       const role = await createExecutionRole();
       const repo = makeShopRepo(harness, 'shop');
       proxy.addRule({
@@ -250,9 +250,6 @@ describe('deploy_lambda_repo through a throttling endpoint', () => {
       expect(expectOk(envelope).operation).toBe('created');
       expect(proxy.faulted).toBe(2);
       expect((await harness.compensate(envelope, args)).status).toBe('ok');
-    } finally {
-      harness.close();
-      await proxy.close();
-    }
+    });
   }, 300_000);
 });

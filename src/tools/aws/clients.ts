@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -48,6 +49,8 @@ export interface AwsClientFactory {
   ecs(region?: string): ECSClient;
   logs(region?: string): CloudWatchLogsClient;
   sts(region?: string): STSClient;
+  /** KMS, for the credential vault's master key when AWS_COPILOT_KMS_KEY_ID is set. */
+  kms(region?: string): KMSClient;
   /** Releases sockets held by cached clients. */
   destroy(): void;
 }
@@ -60,7 +63,7 @@ export interface AwsClientFactoryOptions {
   limiter?: RateLimiter;
 }
 
-type AnyClient = EC2Client | S3Client | LambdaClient | ECSClient | CloudWatchLogsClient | STSClient;
+type AnyClient = EC2Client | S3Client | LambdaClient | ECSClient | CloudWatchLogsClient | STSClient | KMSClient;
 
 interface MiddlewareArgs {
   input: unknown;
@@ -171,6 +174,7 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsCli
     ecs: (region) => cached('ecs', region, (r) => new ECSClient(common(r))),
     logs: (region) => cached('logs', region, (r) => new CloudWatchLogsClient(common(r))),
     sts: (region) => cached('sts', region, (r) => new STSClient(common(r))),
+    kms: (region) => cached('kms', region, (r) => new KMSClient(common(r))),
     destroy: () => {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -22,9 +22,9 @@ import {
   type InstanceSummary,
   instancesById,
   probeDryRun,
-  regionOf,
   waitForState,
 } from './ec2-shared.js';
+import { regionOf } from './regions.js';
 
 export interface LaunchResult {
   instance_id: string;

@@ -16,10 +16,9 @@ import {
   instancesById,
   label,
   probeDryRun,
-  regionOf,
   waitForState,
 } from './ec2-shared.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const instancesInput = z.strictObject({
   instance_ids: instanceIdsSchema,

@@ -3,8 +3,8 @@ import { DescribeImagesCommand, type Filter, type Image } from '@aws-sdk/client-
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
-import { ec2IdSchema, findInstances, regionOf } from './ec2-shared.js';
-import { regionSchema } from './regions.js';
+import { ec2IdSchema, findInstances } from './ec2-shared.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'] as const;
 

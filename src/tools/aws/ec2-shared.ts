@@ -28,11 +28,6 @@ export const instanceIdsSchema = z
   .refine((ids) => new Set(ids).size === ids.length, { error: 'instance_ids must not repeat an id' })
   .describe('Instance ids, e.g. ["i-0abc1234def567890"] (1 to 50)');
 
-/** The region a call works in: the one it names, else the configured default. */
-export function regionOf(args: { region?: string | undefined }, context: ToolContext): string {
-  return args.region ?? context.aws.defaultRegion;
-}
-
 /** Compact, snake_case view of an instance for results and previews. */
 export interface InstanceSummary {
   instance_id: string;

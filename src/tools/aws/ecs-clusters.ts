@@ -9,10 +9,15 @@ import {
 import { z } from 'zod';
 import { defineTool, readOnlyPreview, type ToolContext } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
-import { clusterNameSchema, clusterSchema, collectPages, findCluster } from './ecs-common.js';
-import { regionSchema } from './regions.js';
-
-const LIST_CAP = 1000;
+import {
+  clusterNameSchema,
+  clusterSchema,
+  collectPages,
+  failureList,
+  findCluster,
+  LIST_CAP,
+} from './ecs-common.js';
+import { regionOf, regionSchema } from './regions.js';
 
 function clusterSummary(cluster: Cluster) {
   return {
@@ -60,7 +65,7 @@ export const createCluster = defineTool({
     };
   },
   run: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const client = context.aws.ecs(region);
     const existing = await findCluster(client, args.cluster_name, context.signal);
     if (existing) {
@@ -146,7 +151,7 @@ export const describeClusters = defineTool({
         client.send(new DescribeClustersCommand({ clusters: batch }), { abortSignal: context.signal }),
       );
       clusters.push(...(page.clusters ?? []).map(clusterSummary));
-      failures.push(...(page.failures ?? []).map((f) => ({ arn: f.arn ?? '', reason: f.reason ?? '' })));
+      failures.push(...failureList(page.failures));
     }
     return { clusters, failures };
   },

@@ -5,6 +5,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  type Failure,
   type NetworkConfiguration,
   type Service,
   type TaskDefinition,
@@ -84,6 +85,14 @@ export const securityGroupsSchema = z
   .max(5)
   .describe('Security group ids for awsvpc networking (1-5)');
 
+/** Where the tasks of create_service and run_task run: launch type and awsvpc network. */
+export const launchNetworkShape = {
+  launch_type: launchTypeSchema.default('FARGATE').describe('FARGATE (default) or EC2'),
+  subnets: subnetsSchema.optional(),
+  security_groups: securityGroupsSchema.optional(),
+  assign_public_ip: z.boolean().optional().describe('Give tasks a public IP (awsvpc only; default false)'),
+};
+
 export interface NetworkArgs {
   subnets?: string[] | undefined;
   security_groups?: string[] | undefined;
@@ -110,6 +119,18 @@ export const fargateNeedsSubnets = {
   path: ['subnets'],
 };
 
+/** Preview warnings about the task definition a service or task would run: missing, or awsvpc without subnets. */
+export function taskDefinitionWarnings(
+  reference: string,
+  definition: TaskDefinition | undefined,
+  subnets: string[] | undefined,
+): string[] {
+  if (!definition) return [`task definition ${reference} does not exist`];
+  if (definition.networkMode === 'awsvpc' && !subnets)
+    return [`task definition ${reference} uses awsvpc networking: subnets are required`];
+  return [];
+}
+
 /** `web:4` from `arn:...:task-definition/web:4` (or the input itself when already short). */
 export function shortTaskDefinition(reference: string | undefined): string {
   if (!reference) return '(none)';
@@ -124,6 +145,14 @@ export function lastSegment(arn: string | undefined): string {
 export function isoDate(date: Date | undefined): string | undefined {
   return date ? date.toISOString() : undefined;
 }
+
+/** The failures of a batch describe call (clusters, services, tasks), as results report them. */
+export function failureList(failures: Failure[] | undefined): { arn: string; reason: string }[] {
+  return (failures ?? []).map((failure) => ({ arn: failure.arn ?? '', reason: failure.reason ?? '' }));
+}
+
+/** Most ARNs the list tools return. */
+export const LIST_CAP = 1000;
 
 /** Follows nextToken until the end or until `cap` items, so a huge account cannot flood a reply. */
 export async function collectPages<T>(

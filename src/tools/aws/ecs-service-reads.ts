@@ -3,7 +3,15 @@ import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
-import { clusterSchema, collectPages, isoDate, launchTypeSchema, serviceSchema } from './ecs-common.js';
+import {
+  clusterSchema,
+  collectPages,
+  failureList,
+  isoDate,
+  LIST_CAP,
+  launchTypeSchema,
+  serviceSchema,
+} from './ecs-common.js';
 import { regionSchema } from './regions.js';
 
 const EVENTS_SHOWN = 10;
@@ -63,10 +71,7 @@ export const describeServices = defineTool({
     );
     return {
       services: (described.services ?? []).map(serviceSummary),
-      failures: (described.failures ?? []).map((failure) => ({
-        arn: failure.arn ?? '',
-        reason: failure.reason ?? '',
-      })),
+      failures: failureList(described.failures),
     };
   },
 });
@@ -98,7 +103,7 @@ export const listServices = defineTool({
         ),
       );
       return { items: page.serviceArns ?? [], nextToken: page.nextToken };
-    }, 1000);
+    }, LIST_CAP);
     return { service_arns: items, count: items.length, truncated };
   },
 });

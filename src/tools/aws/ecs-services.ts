@@ -16,17 +16,16 @@ import {
   findCluster,
   findService,
   findTaskDefinition,
-  launchTypeSchema,
+  launchNetworkShape,
   networkConfiguration,
   requireCluster,
-  securityGroupsSchema,
   serviceNameSchema,
   serviceSchema,
   shortTaskDefinition,
-  subnetsSchema,
   taskDefinitionSchema,
+  taskDefinitionWarnings,
 } from './ecs-common.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const desiredCountSchema = z.number().int().min(0).max(1000);
 
@@ -63,13 +62,7 @@ export const createService = defineTool({
       service_name: serviceNameSchema,
       task_definition: taskDefinitionSchema,
       desired_count: desiredCountSchema.describe('Number of tasks to keep running (0-1000)'),
-      launch_type: launchTypeSchema.default('FARGATE').describe('FARGATE (default) or EC2'),
-      subnets: subnetsSchema.optional(),
-      security_groups: securityGroupsSchema.optional(),
-      assign_public_ip: z
-        .boolean()
-        .optional()
-        .describe('Give tasks a public IP (awsvpc only; default false)'),
+      ...launchNetworkShape,
       region: regionSchema.optional(),
     })
     .refine(fargateNeedsSubnets.check, { error: fargateNeedsSubnets.error, path: fargateNeedsSubnets.path }),
@@ -88,9 +81,7 @@ export const createService = defineTool({
     const cluster = await findCluster(client, args.cluster, context.signal);
     if (!cluster) warnings.push(`cluster ${args.cluster} does not exist`);
     const definition = await findTaskDefinition(client, args.task_definition, context.signal);
-    if (!definition) warnings.push(`task definition ${args.task_definition} does not exist`);
-    if (definition?.networkMode === 'awsvpc' && !args.subnets)
-      warnings.push(`task definition ${args.task_definition} uses awsvpc networking: subnets are required`);
+    warnings.push(...taskDefinitionWarnings(args.task_definition, definition, args.subnets));
     if (cluster && (await findService(client, args.cluster, args.service_name, context.signal)))
       warnings.push(`service ${args.service_name} already exists in cluster ${args.cluster}`);
     const taskDefinition = shortTaskDefinition(definition?.taskDefinitionArn ?? args.task_definition);
@@ -108,7 +99,7 @@ export const createService = defineTool({
     };
   },
   run: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const client = context.aws.ecs(region);
     await requireCluster(client, args.cluster, context.signal);
     // CreateService on an existing name either fails or silently answers for the old service;
@@ -241,7 +232,7 @@ export const updateService = defineTool({
     };
   },
   run: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const client = context.aws.ecs(region);
     const before = await requireService(client, args.cluster, args.service, context.signal);
     const updated = await callAws('UpdateService', () =>

@@ -18,7 +18,7 @@ import {
   registerRequest,
   registerTaskDefinitionInput,
 } from './ecs-task-definition-input.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 /** Revision numbers of exactly this family (ListTaskDefinitions matches by prefix) with the given status. */
 async function familyRevisions(
@@ -120,7 +120,7 @@ export const registerTaskDefinition = defineTool({
     };
   },
   run: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const registered = await callAws('RegisterTaskDefinition', () =>
       context.aws.ecs(region).send(new RegisterTaskDefinitionCommand(registerRequest(args, region)), {
         abortSignal: context.signal,

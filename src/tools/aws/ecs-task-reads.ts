@@ -6,8 +6,10 @@ import { callAws } from './aws-error.js';
 import {
   clusterSchema,
   collectPages,
+  failureList,
   familySchema,
   isoDate,
+  LIST_CAP,
   serviceNameSchema,
   taskSchema,
 } from './ecs-common.js';
@@ -73,10 +75,7 @@ export const describeTasks = defineTool({
     );
     return {
       tasks: (described.tasks ?? []).map(taskSummary),
-      failures: (described.failures ?? []).map((failure) => ({
-        arn: failure.arn ?? '',
-        reason: failure.reason ?? '',
-      })),
+      failures: failureList(described.failures),
     };
   },
 });
@@ -116,7 +115,7 @@ export const listTasks = defineTool({
         ),
       );
       return { items: page.taskArns ?? [], nextToken: page.nextToken };
-    }, 1000);
+    }, LIST_CAP);
     return { task_arns: items, count: items.length, truncated };
   },
 });

@@ -9,16 +9,15 @@ import {
   fargateNeedsSubnets,
   findTaskDefinition,
   lastSegment,
-  launchTypeSchema,
+  launchNetworkShape,
   networkConfiguration,
-  securityGroupsSchema,
   shortTaskDefinition,
-  subnetsSchema,
   taskDefinitionSchema,
+  taskDefinitionWarnings,
   taskSchema,
 } from './ecs-common.js';
 import { describeTaskList } from './ecs-task-reads.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const STARTED_BY = 'aws-copilot';
 
@@ -31,13 +30,7 @@ export const runTask = defineTool({
       cluster: clusterSchema,
       task_definition: taskDefinitionSchema,
       count: z.number().int().min(1).max(10).default(1).describe('How many tasks to start (1-10)'),
-      launch_type: launchTypeSchema.default('FARGATE').describe('FARGATE (default) or EC2'),
-      subnets: subnetsSchema.optional(),
-      security_groups: securityGroupsSchema.optional(),
-      assign_public_ip: z
-        .boolean()
-        .optional()
-        .describe('Give tasks a public IP (awsvpc only; default false)'),
+      ...launchNetworkShape,
       region: regionSchema.optional(),
     })
     .refine(fargateNeedsSubnets.check, { error: fargateNeedsSubnets.error, path: fargateNeedsSubnets.path }),
@@ -49,9 +42,7 @@ export const runTask = defineTool({
       args.task_definition,
       context.signal,
     );
-    const warnings = definition ? [] : [`task definition ${args.task_definition} does not exist`];
-    if (definition?.networkMode === 'awsvpc' && !args.subnets)
-      warnings.push(`task definition ${args.task_definition} uses awsvpc networking: subnets are required`);
+    const warnings = taskDefinitionWarnings(args.task_definition, definition, args.subnets);
     const name = shortTaskDefinition(definition?.taskDefinitionArn ?? args.task_definition);
     return {
       summary: `run ${args.count} x ${name} on ${args.launch_type} in cluster ${args.cluster}`,
@@ -61,7 +52,7 @@ export const runTask = defineTool({
     };
   },
   run: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const network = networkConfiguration(args);
     const started = await callAws('RunTask', () =>
       context.aws.ecs(region).send(

@@ -7,6 +7,7 @@ import { configurationDiff, type DesiredConfiguration } from './lambda-config.js
 import { findFunction } from './lambda-function.js';
 import type { CodeSourceArgs } from './lambda-schemas.js';
 import { inspectCode } from './lambda-source.js';
+import { regionOf } from './regions.js';
 
 export type DeployPreviewArgs = DesiredConfiguration &
   CodeSourceArgs & { function_name: string; region?: string | undefined };
@@ -29,7 +30,7 @@ async function roleWarning(roleArn: string, region: string, context: ToolContext
 }
 
 export async function previewDeploy(args: DeployPreviewArgs, context: ToolContext): Promise<ToolPreview> {
-  const region = args.region ?? context.aws.defaultRegion;
+  const region = regionOf(args, context);
   const client = context.aws.lambda(region);
   const name = args.function_name;
   const inspection = await inspectCode(args, region, context);

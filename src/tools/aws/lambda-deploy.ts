@@ -20,25 +20,23 @@ import { previewDeploy } from './lambda-deploy-preview.js';
 import {
   findFunction,
   functionSummary,
-  getFunction,
-  requireZipPackage,
-  settle,
+  settledZipFunction,
   waitActive,
   waitUpdated,
 } from './lambda-function.js';
 import { backupFields, recordSnapshot, undoUpdates } from './lambda-restore.js';
 import {
   checkCodeSource,
+  checkHandler,
   codeSourceShape,
   environmentSchema,
   functionNameSchema,
-  handlerProblem,
   handlerSchema,
   roleArnSchema,
   runtimeSchema,
 } from './lambda-schemas.js';
 import { codeFields, type PreparedCode, prepareCode } from './lambda-source.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 export const FUNCTION_TYPE = 'lambda:function';
 
@@ -73,8 +71,7 @@ const deployLambdaInput = z
   })
   .superRefine((args, context) => {
     checkCodeSource(args, context);
-    const problem = handlerProblem(args.runtime, args.handler);
-    if (problem) context.addIssue({ code: 'custom', path: ['handler'], message: problem });
+    checkHandler(args, context);
   });
 
 type DeployArgs = z.infer<typeof deployLambdaInput>;
@@ -154,12 +151,8 @@ async function updateFunction(
   context: ToolContext,
 ): Promise<DeployLambdaResult> {
   const name = args.function_name;
-  let current = existing;
-  const settled = await settle(client, name, existing.Configuration ?? {}, context);
-  // An update was still running: look again, so the diff and the backup see its outcome.
-  if (settled !== existing.Configuration) current = await getFunction(client, name, context);
+  const current = await settledZipFunction(client, name, existing, context);
   const before: FunctionConfiguration = current.Configuration ?? {};
-  requireZipPackage(name, before);
   await rememberDeployedCode(code, region, name, context);
   const codeChanged = before.CodeSha256 !== code.sha256;
   const diff = configurationDiff(before, args);
@@ -232,7 +225,7 @@ export const deployLambda = defineTool({
   idempotent: true,
   preview: previewDeploy,
   run: async (args, context): Promise<DeployLambdaResult> => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const client = context.aws.lambda(region);
     const code = await prepareCode(args, region, context);
     const existing = await findFunction(client, args.function_name, context);

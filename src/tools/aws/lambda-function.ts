@@ -22,9 +22,7 @@ export async function findFunction(
   context: ToolContext,
 ): Promise<GetFunctionResponse | undefined> {
   try {
-    return await callAws(`GetFunction ${functionName}`, () =>
-      client.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal: context.signal }),
-    );
+    return await getFunction(client, functionName, context);
   } catch (error) {
     if (hasAwsCode(error, 'ResourceNotFoundException')) return undefined;
     throw error;
@@ -131,6 +129,23 @@ export function requireZipPackage(functionName: string, configuration: FunctionC
       'conflict',
       `Lambda function ${functionName} is a container-image function; these tools deploy zip packages only`,
     );
+}
+
+/**
+ * The function about to be changed, once a creation or update still in progress has finished (read
+ * again then, so diffs and code backups see its outcome); container-image functions are refused.
+ */
+export async function settledZipFunction(
+  client: LambdaClient,
+  functionName: string,
+  current: GetFunctionResponse,
+  context: ToolContext,
+): Promise<GetFunctionResponse> {
+  const settled = await settle(client, functionName, current.Configuration ?? {}, context);
+  const latest =
+    settled === current.Configuration ? current : await getFunction(client, functionName, context);
+  requireZipPackage(functionName, latest.Configuration ?? {});
+  return latest;
 }
 
 /** The common result fields, snake_case. */

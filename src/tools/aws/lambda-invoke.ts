@@ -6,11 +6,12 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
+import { redactor } from '../../guardrails/redaction.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
 import { settle } from './lambda-function.js';
 import { functionNameSchema, qualifierSchema } from './lambda-schemas.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const MEGABYTE = 1024 * 1024;
 /** Lambda's request payload limits: 6 MB for a synchronous call, 1 MB for an asynchronous one. */
@@ -53,7 +54,7 @@ export interface InvokeLambdaResult {
   /** The answer, parsed when it is JSON; null when there was none. */
   payload: unknown;
   payload_format: 'json' | 'text' | 'empty';
-  /** The last 4 KB of the execution log (synchronous calls only). */
+  /** The last 4 KB of the execution log, secrets masked (synchronous calls only). */
   log_tail: string | null;
 }
 
@@ -91,7 +92,7 @@ function decodePayload(response: InvocationResponse): Pick<InvokeLambdaResult, '
 }
 
 async function runInvoke(args: InvokeArgs, context: ToolContext): Promise<InvokeLambdaResult> {
-  const region = args.region ?? context.aws.defaultRegion;
+  const region = regionOf(args, context);
   const client = context.aws.lambda(region);
   // One read first: a function still being created or updated is waited for instead of failing with a
   // conflict, and a missing function fails clearly (the local emulator would answer any name).
@@ -108,12 +109,14 @@ async function runInvoke(args: InvokeArgs, context: ToolContext): Promise<Invoke
     function_error: response.FunctionError ?? null,
     executed_version: response.ExecutedVersion ?? null,
     ...decodePayload(response),
-    log_tail: response.LogResult ? Buffer.from(response.LogResult, 'base64').toString('utf8') : null,
+    log_tail: response.LogResult
+      ? redactor.text(Buffer.from(response.LogResult, 'base64').toString('utf8'))
+      : null,
   };
 }
 
 async function previewInvoke(args: InvokeArgs, context: ToolContext): Promise<ToolPreview> {
-  const region = args.region ?? context.aws.defaultRegion;
+  const region = regionOf(args, context);
   const client = context.aws.lambda(region);
   const target = `${args.function_name}${args.qualifier ? `:${args.qualifier}` : ''}`;
   const resource = `lambda:function/${target}`;

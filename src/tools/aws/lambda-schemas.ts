@@ -59,6 +59,12 @@ export function handlerProblem(runtime: string, handler: string): string | undef
   return undefined;
 }
 
+/** Schema refinement: the handler fits the runtime (reported on `handler`). */
+export function checkHandler(args: { runtime: string; handler: string }, context: z.RefinementCtx): void {
+  const problem = handlerProblem(args.runtime, args.handler);
+  if (problem) context.addIssue({ code: 'custom', path: ['handler'], message: problem });
+}
+
 export const roleArnSchema = z
   .string()
   .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
+import { type FieldError, fieldError } from '../field-error.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
 import { callAws, hasAwsCode } from './aws-error.js';
 import { DIRECT_UPLOAD_LIMIT_BYTES, lambdaCodeSha256, sha256Base64 } from './lambda-code.js';
@@ -17,8 +18,8 @@ export type CodeFields =
   | { ZipFile: Uint8Array }
   | { S3Bucket: string; S3Key: string; S3ObjectVersion?: string };
 
-function fieldError(field: string, message: string): CopilotError {
-  return Object.assign(new CopilotError('invalid_input', `${field}: ${message}`), { field });
+function zipFileError(message: string): FieldError {
+  return fieldError('invalid_input', 'zip_file', `zip_file: ${message}`);
 }
 
 const MEGABYTE = 1024 * 1024;
@@ -27,13 +28,12 @@ const MEGABYTE = 1024 * 1024;
 async function localZip(zipFile: string, context: ToolContext): Promise<{ path: string; size: number }> {
   const path = resolveInWorkspace(context.workspace, zipFile, 'zip_file');
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw fieldError('zip_file', `'${zipFile}' does not exist in the workspace`);
+    if (error.code === 'ENOENT') throw zipFileError(`'${zipFile}' does not exist in the workspace`);
     throw error;
   });
-  if (!info.isFile()) throw fieldError('zip_file', `'${zipFile}' is not a file`);
+  if (!info.isFile()) throw zipFileError(`'${zipFile}' is not a file`);
   if (info.size > DIRECT_UPLOAD_LIMIT_BYTES)
-    throw fieldError(
-      'zip_file',
+    throw zipFileError(
       `'${zipFile}' is ${(info.size / MEGABYTE).toFixed(1)} MB, over Lambda's 50 MB limit for direct upload; upload it to S3 (upload_s3) and pass s3_bucket and s3_key instead`,
     );
   return { path, size: info.size };

@@ -9,15 +9,14 @@ import {
   findFunction,
   functionSummary,
   getFunction,
-  requireZipPackage,
-  settle,
+  settledZipFunction,
   waitUpdated,
   waitVersionActive,
 } from './lambda-function.js';
 import { backupFields, recordSnapshot, undoUpdates, VERSION_TYPE } from './lambda-restore.js';
 import { checkCodeSource, codeSourceShape, functionNameSchema } from './lambda-schemas.js';
 import { codeFields, inspectCode, prepareCode } from './lambda-source.js';
-import { regionSchema } from './regions.js';
+import { regionOf, regionSchema } from './regions.js';
 
 const updateLambdaCodeInput = z
   .strictObject({
@@ -48,15 +47,12 @@ export interface UpdateLambdaCodeResult {
 }
 
 async function runUpdateCode(args: UpdateCodeArgs, context: ToolContext): Promise<UpdateLambdaCodeResult> {
-  const region = args.region ?? context.aws.defaultRegion;
+  const region = regionOf(args, context);
   const client = context.aws.lambda(region);
   const name = args.function_name;
   const code = await prepareCode(args, region, context);
-  let current = await getFunction(client, name, context);
-  const settled = await settle(client, name, current.Configuration ?? {}, context);
-  if (settled !== current.Configuration) current = await getFunction(client, name, context);
+  const current = await settledZipFunction(client, name, await getFunction(client, name, context), context);
   const before: FunctionConfiguration = current.Configuration ?? {};
-  requireZipPackage(name, before);
   await rememberDeployedCode(code, region, name, context);
   const previous = before.CodeSha256 ?? '';
   if (previous === code.sha256)
@@ -108,7 +104,7 @@ export const updateLambdaCode = defineTool({
   ],
   idempotent: true,
   preview: async (args, context) => {
-    const region = args.region ?? context.aws.defaultRegion;
+    const region = regionOf(args, context);
     const name = args.function_name;
     const resource = `lambda:function/${name}`;
     const inspection = await inspectCode(args, region, context);

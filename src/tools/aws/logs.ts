@@ -1,10 +1,15 @@
-/** The CloudWatch Logs tool family: read one stream's events, or search a log group with a filter pattern. */
+/**
+ * The CloudWatch Logs tool family: read one stream's events, or search a log group with a filter
+ * pattern. Applications log tokens and passwords more often than they should, so every message is
+ * redacted before it reaches a result, as command output is.
+ */
 import {
   FilterLogEventsCommand,
   GetLogEventsCommand,
   type OutputLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { z } from 'zod';
+import { redactor } from '../../guardrails/redaction.js';
 import { type AnyTool, defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
 import { regionSchema } from './regions.js';
@@ -121,7 +126,7 @@ export const getLogEvents = defineTool({
       events: events.map((event) => ({
         timestamp: isoTime(event.timestamp),
         ingestion_time: isoTime(event.ingestionTime),
-        message: event.message ?? '',
+        message: redactor.text(event.message ?? ''),
       })),
       count: events.length,
       // The stream may hold more events in the reading direction than the limit let through.
@@ -184,7 +189,7 @@ export const filterLogEvents = defineTool({
         events.push({
           timestamp: isoTime(event.timestamp),
           log_stream_name: event.logStreamName ?? '',
-          message: event.message ?? '',
+          message: redactor.text(event.message ?? ''),
           event_id: event.eventId ?? '',
         });
       }

@@ -1,5 +1,6 @@
 /** The AWS regions aws-copilot accepts, so a typo fails before any call instead of hanging on DNS. */
 import { z } from 'zod';
+import type { ToolContext } from '../define-tool.js';
 
 export const AWS_REGIONS = [
   'us-east-1',
@@ -65,3 +66,8 @@ export const regionSchema = z
     error: (issue) =>
       `unknown AWS region '${String(issue.input)}'; use a region code such as us-east-1, eu-west-1 or ap-southeast-2 (set AWS_COPILOT_EXTRA_REGIONS to allow a region this version does not know)`,
   });
+
+/** The region a tool call works in: the one it names, else the configured default. */
+export function regionOf(args: { region?: string | undefined }, context: ToolContext): string {
+  return args.region ?? context.aws.defaultRegion;
+}

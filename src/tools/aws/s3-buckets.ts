@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import { callAws, hasAwsCode, isAwsServiceError, wrapAwsError } from './aws-error.js';
 
 /** What HeadBucket says about a name: free, ours (and where), or taken by an account we cannot read. */
@@ -23,11 +24,6 @@ export type BucketProbe =
   | { state: 'foreign'; status: number };
 
 export type BucketOperation = 'created' | 'exists';
-
-/** The region a tool call addresses: the argument, else the configured default. */
-export function regionFor(args: { region?: string | undefined }, context: ToolContext): string {
-  return args.region ?? context.aws.defaultRegion;
-}
 
 function statusOf(error: unknown): number | undefined {
   return isAwsServiceError(error) ? error.$metadata?.httpStatusCode : undefined;
@@ -46,16 +42,11 @@ function bucketRegionOf(error: unknown): string | undefined {
 export function wrapS3Error(error: unknown, what: string): unknown {
   const region = bucketRegionOf(error);
   if (statusOf(error) !== 301 || !region) return wrapAwsError(error, what);
-  return Object.assign(
-    new CopilotError(
-      'invalid_input',
-      `${what} failed: the bucket is in ${region}; call again with region '${region}'`,
-      {
-        awsCode: 'PermanentRedirect',
-        cause: error,
-      },
-    ),
-    { field: 'region' },
+  return fieldError(
+    'invalid_input',
+    'region',
+    `${what} failed: the bucket is in ${region}; call again with region '${region}'`,
+    { awsCode: 'PermanentRedirect', cause: error },
   );
 }
 

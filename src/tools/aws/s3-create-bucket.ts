@@ -1,14 +1,8 @@
 /** create_bucket: a private, encrypted bucket, or the one this account already has under that name. */
 import { z } from 'zod';
 import { defineTool, type ToolContext, type ToolPreview } from '../define-tool.js';
-import { regionSchema } from './regions.js';
-import {
-  type BucketOperation,
-  type BucketProbe,
-  ensureBucket,
-  probeBucket,
-  regionFor,
-} from './s3-buckets.js';
+import { regionOf, regionSchema } from './regions.js';
+import { type BucketOperation, type BucketProbe, ensureBucket, probeBucket } from './s3-buckets.js';
 import { bucketNameSchema } from './s3-names.js';
 import { undoS3Changes } from './s3-undo.js';
 
@@ -81,7 +75,7 @@ export const createBucket = defineTool({
   ],
   idempotent: true,
   preview: async (args, context) => {
-    const region = regionFor(args, context);
+    const region = regionOf(args, context);
     const settings = args.block_public_access
       ? 'public access blocked, SSE-S3, ACLs disabled'
       : 'SSE-S3, ACLs disabled, public access NOT blocked';
@@ -105,7 +99,7 @@ export const createBucket = defineTool({
     const outcome = await ensureBucket(
       context,
       args.bucket_name,
-      regionFor(args, context),
+      regionOf(args, context),
       args.block_public_access,
     );
     return { bucket_name: args.bucket_name, ...outcome };

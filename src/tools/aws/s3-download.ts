@@ -7,11 +7,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type ToolPreview } from '../define-tool.js';
+import { type FieldError, fieldError } from '../field-error.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
-import { regionSchema } from './regions.js';
-import { callS3, regionFor } from './s3-buckets.js';
+import { regionOf, regionSchema } from './regions.js';
+import { callS3 } from './s3-buckets.js';
 import { bucketNameSchema, objectKeySchema } from './s3-names.js';
 import { bareEtag } from './s3-objects.js';
 
@@ -25,8 +25,8 @@ export interface DownloadS3Result {
   content_type: string | undefined;
 }
 
-function fieldError(code: 'conflict' | 'invalid_input', message: string): CopilotError {
-  return Object.assign(new CopilotError(code, `file_path: ${message}`), { field: 'file_path' });
+function filePathError(code: 'conflict' | 'invalid_input', message: string): FieldError {
+  return fieldError(code, 'file_path', `file_path: ${message}`);
 }
 
 /** Refuses a directory, and an existing file unless overwriting was asked for. */
@@ -36,9 +36,9 @@ async function checkTarget(path: string, given: string, overwrite: boolean): Pro
     throw error;
   });
   if (!existing) return;
-  if (!existing.isFile()) throw fieldError('invalid_input', `'${given}' exists and is not a regular file`);
+  if (!existing.isFile()) throw filePathError('invalid_input', `'${given}' exists and is not a regular file`);
   if (!overwrite)
-    throw fieldError('conflict', `'${given}' already exists; pass overwrite: true to replace it`);
+    throw filePathError('conflict', `'${given}' already exists; pass overwrite: true to replace it`);
 }
 
 export const downloadS3 = defineTool({
@@ -77,7 +77,7 @@ export const downloadS3 = defineTool({
     const target = `s3://${args.bucket_name}/${args.object_name}`;
     const object = await callS3(`GetObject ${target}`, () =>
       context.aws
-        .s3(regionFor(args, context))
+        .s3(regionOf(args, context))
         .send(new GetObjectCommand({ Bucket: args.bucket_name, Key: args.object_name }), {
           abortSignal: context.signal,
         }),

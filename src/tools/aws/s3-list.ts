@@ -2,8 +2,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
-import { regionSchema } from './regions.js';
-import { callS3, regionFor } from './s3-buckets.js';
+import { regionOf, regionSchema } from './regions.js';
+import { callS3 } from './s3-buckets.js';
 import { bucketNameSchema } from './s3-names.js';
 import { bareEtag } from './s3-objects.js';
 
@@ -44,7 +44,7 @@ export const listS3Objects = defineTool({
   preview: async (args) =>
     readOnlyPreview(`list up to ${args.max_keys} objects of s3://${args.bucket_name}/${args.prefix ?? ''}`),
   run: async (args, context): Promise<ListS3ObjectsResult> => {
-    const s3 = context.aws.s3(regionFor(args, context));
+    const s3 = context.aws.s3(regionOf(args, context));
     const objects: ListedObject[] = [];
     let token: string | undefined;
     let more = true;

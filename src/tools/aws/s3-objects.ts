@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { GetBucketVersioningCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import { isAwsServiceError } from './aws-error.js';
 import { callS3, wrapS3Error } from './s3-buckets.js';
 
@@ -40,18 +40,11 @@ export async function fileSize(path: string, field: string, given: string): Prom
   try {
     const info = await stat(path);
     if (!info.isFile())
-      throw Object.assign(new CopilotError('invalid_input', `${field}: '${given}' is not a regular file`), {
-        field,
-      });
+      throw fieldError('invalid_input', field, `${field}: '${given}' is not a regular file`);
     return info.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw Object.assign(
-      new CopilotError('not_found', `${field}: '${given}' does not exist in the workspace`),
-      {
-        field,
-      },
-    );
+    throw fieldError('not_found', field, `${field}: '${given}' does not exist in the workspace`);
   }
 }
 

@@ -2,11 +2,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CopilotError, isCopilotError } from '../../errors/copilot-error.js';
+import { isCopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
+import { type FieldError, fieldError } from '../field-error.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
-import { regionSchema } from './regions.js';
-import { ensureBucket, regionFor } from './s3-buckets.js';
+import { regionOf, regionSchema } from './regions.js';
+import { ensureBucket } from './s3-buckets.js';
 import { previewBucket } from './s3-create-bucket.js';
 import { listS3Objects } from './s3-list.js';
 import { bucketNameSchema } from './s3-names.js';
@@ -44,8 +45,8 @@ type PublishArgs = z.infer<typeof input>;
 
 const UPLOAD_CONCURRENCY = 4;
 
-function sourceError(message: string): CopilotError {
-  return Object.assign(new CopilotError('invalid_input', `source_dir: ${message}`), { field: 'source_dir' });
+function sourceError(message: string): FieldError {
+  return fieldError('invalid_input', 'source_dir', `source_dir: ${message}`);
 }
 
 /** The site folder's real path and files; refuses a folder without the index document. */
@@ -136,7 +137,7 @@ async function previewSite(args: PublishArgs, context: ToolContext): Promise<Too
   const { probe, changes, warnings } = await previewBucket(
     context,
     bucket,
-    regionFor(args, context),
+    regionOf(args, context),
     'new website bucket',
   );
   warnings.unshift(
@@ -194,7 +195,7 @@ export const publishStaticSite = defineTool({
   run: async (args, context): Promise<PublishStaticSiteResult> => {
     const files = await readSite(args, context);
     const bucket = args.bucket_name;
-    const { region, operation } = await ensureBucket(context, bucket, regionFor(args, context), true);
+    const { region, operation } = await ensureBucket(context, bucket, regionOf(args, context), true);
     const existing = operation === 'exists' ? await existingKeys(context, bucket, region) : new Set<string>();
     await uploadAll(context, files, { bucket, region, existing });
     await openBucketAsWebsite(context, bucket, region, {

@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { publicReadPolicy } from './s3-site-access.js';
-import { cacheControlFor, IMMUTABLE, NO_CACHE, websiteUrl } from './s3-site-files.js';
+import { cacheControlFor, collectSiteFiles, IMMUTABLE, NO_CACHE, websiteUrl } from './s3-site-files.js';
 
 describe('cacheControlFor', () => {
   it('revalidates pages, caches hashed assets for a year, and uses the fallback elsewhere', () => {
@@ -11,6 +14,31 @@ describe('cacheControlFor', () => {
     expect(cacheControlFor('assets/app.js', 'max-age=60')).toBe('max-age=60');
     expect(cacheControlFor('assets/main-component.js', undefined)).toBeUndefined();
     expect(cacheControlFor('index-BK8eGxfe.js', undefined)).toBeUndefined();
+  });
+});
+
+describe('collectSiteFiles', () => {
+  it('never publishes hidden files or files that hold credentials', async () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'site-files-')));
+    const dist = join(workspace, 'dist');
+    mkdirSync(join(dist, 'assets'), { recursive: true });
+    mkdirSync(join(dist, '.well-known'));
+    for (const [name, content] of Object.entries({
+      'index.html': '<h1>shop</h1>',
+      'assets/app.js': 'console.log(1)',
+      '.well-known/security.txt': 'Contact: security@example.com',
+      '.env': 'SECRET=1',
+      'server.key': 'private',
+      'tls.pem': 'private',
+      'credentials.json': '{}',
+    }))
+      writeFileSync(join(dist, name), content);
+    const files = await collectSiteFiles(workspace, dist, undefined);
+    expect(files.map((file) => file.key)).toEqual([
+      '.well-known/security.txt',
+      'assets/app.js',
+      'index.html',
+    ]);
   });
 });
 

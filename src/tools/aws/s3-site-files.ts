@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { resolveInWorkspace } from '../workspace/paths.js';
+import { isSecretFile } from '../workspace/secret-files.js';
 import { contentTypeFor } from './s3-content-types.js';
 
 export interface SiteFile {
@@ -35,7 +36,8 @@ export function cacheControlFor(key: string, fallback: string | undefined): stri
 
 /**
  * Every file under `root` (a real path in the workspace). Hidden entries such as `.env` or `.git`
- * are never published, except `.well-known`; symlinks are followed only while they stay inside.
+ * are never published, except `.well-known`, nor are files that hold credentials (`*.pem`, `*.key`,
+ * `credentials.json`...): the bucket is public. Symlinks are followed only while they stay inside.
  */
 export async function collectSiteFiles(
   workspace: string,
@@ -56,7 +58,7 @@ export async function collectSiteFiles(
       const path = resolveInWorkspace(workspace, join(folder, entry.name), 'source_dir');
       const info = await stat(path);
       if (info.isDirectory()) await walk(path, key);
-      else if (info.isFile())
+      else if (info.isFile() && !isSecretFile(entry.name) && !isSecretFile(path))
         files.push({
           key,
           path,

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { isCopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
-import { regionSchema } from './regions.js';
-import { probeBucket, regionFor } from './s3-buckets.js';
+import { regionOf, regionSchema } from './regions.js';
+import { probeBucket } from './s3-buckets.js';
 import { contentTypeFor } from './s3-content-types.js';
 import { bucketNameSchema, objectKeySchema } from './s3-names.js';
 import {
@@ -74,7 +74,7 @@ async function previewUpload(args: UploadArgs, context: ToolContext): Promise<To
     );
   const what = size === undefined ? contentType : describeUpload(size, contentType);
   let change: PreviewChange = { kind: 'create', resource: target, detail: `new object, ${what}` };
-  const probe = await probeBucket(context, args.bucket_name, regionFor(args, context));
+  const probe = await probeBucket(context, args.bucket_name, regionOf(args, context));
   if (probe.state === 'missing')
     warnings.push(
       `bucket ${args.bucket_name} does not exist; the upload would fail with NoSuchBucket (create it first)`,
@@ -122,7 +122,7 @@ export const uploadS3 = defineTool({
   ],
   preview: previewUpload,
   run: async (args, context): Promise<UploadS3Result> => {
-    const region = regionFor(args, context);
+    const region = regionOf(args, context);
     const key = keyOf(args);
     const path = resolveInWorkspace(context.workspace, args.file_path, 'file_path');
     const size = await fileSize(path, 'file_path', args.file_path);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { redactor } from '../../guardrails/redaction.js';
+import { fieldError } from '../field-error.js';
 import { childEnvironment } from '../workspace/child-env.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
 import { maskSecrets, runCommand } from './process.js';
@@ -162,7 +163,7 @@ async function isGitTopLevel(folder: string, request: CheckoutRequest): Promise<
 /** Checks the repository out into `workDir` (or, for a plain folder, uses it where it is). */
 export async function checkoutRepository(request: CheckoutRequest): Promise<Checkout> {
   const problem = repoProblem(request.repo);
-  if (problem) throw Object.assign(new CopilotError('invalid_input', `repo: ${problem}`), { field: 'repo' });
+  if (problem) throw fieldError('invalid_input', 'repo', `repo: ${problem}`);
   if (request.token) redactor.addSecrets(tokenSecrets(request.token));
   const dir = join(request.workDir, 'repo');
   try {
@@ -172,21 +173,14 @@ export async function checkoutRepository(request: CheckoutRequest): Promise<Chec
     }
     const folder = resolveInWorkspace(request.workspace, request.repo, 'repo');
     if (!existsSync(folder) || !statSync(folder).isDirectory())
-      throw Object.assign(
-        new CopilotError('invalid_input', `repo: '${request.repo}' is not a folder in the workspace`),
-        {
-          field: 'repo',
-        },
-      );
+      throw fieldError('invalid_input', 'repo', `repo: '${request.repo}' is not a folder in the workspace`);
     if (await isGitTopLevel(folder, request))
       return await cloneInto(pathToFileURL(folder).href, undefined, dir, request);
     if (request.branch || request.commit)
-      throw Object.assign(
-        new CopilotError(
-          'invalid_input',
-          `repo: '${request.repo}' is not a git repository, so branch and commit cannot apply`,
-        ),
-        { field: request.commit ? 'commit' : 'branch' },
+      throw fieldError(
+        'invalid_input',
+        request.commit ? 'commit' : 'branch',
+        `repo: '${request.repo}' is not a git repository, so branch and commit cannot apply`,
       );
     return { dir: folder, commit_sha: null, branch: null, git: false };
   } catch (error) {

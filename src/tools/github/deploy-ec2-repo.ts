@@ -8,7 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { launchEc2 } from '../aws/ec2.js';
 import { launchInput } from '../aws/ec2-launch-input.js';
-import { regionSchema } from '../aws/regions.js';
+import { regionOf, regionSchema } from '../aws/regions.js';
 import { bucketNameSchema } from '../aws/s3-names.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import {
@@ -75,7 +75,6 @@ export interface DeployEc2RepoResult {
   other_instances?: string[];
 }
 
-const regionOf = (args: Args, context: ToolContext) => args.region ?? context.aws.defaultRegion;
 const artifactKey = (args: Args, sha256: string) => `aws-copilot/${args.app_name}/${sha256}.zip`;
 
 function launchArgs(args: Args, pkg: Ec2Package, userData: string, clientToken: string) {

@@ -1,12 +1,11 @@
 /** deploy_lambda_repo: check a repository out, package its Python backend for Lambda, deploy it with deploy_lambda. */
 import { z } from 'zod';
-import { CopilotError } from '../../errors/copilot-error.js';
 import { deployLambda } from '../aws/lambda.js';
 import { DIRECT_UPLOAD_LIMIT_BYTES } from '../aws/lambda-code.js';
 import {
+  checkHandler,
   environmentSchema,
   functionNameSchema,
-  handlerProblem,
   handlerSchema,
   roleArnSchema,
   runtimeSchema,
@@ -14,6 +13,7 @@ import {
 import { regionSchema } from '../aws/regions.js';
 import { bucketNameSchema } from '../aws/s3-names.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import type { Checkout } from './checkout.js';
 import { buildLambdaPackage, type LambdaPackage } from './lambda-package.js';
 import {
@@ -49,10 +49,7 @@ const input = z
     memory_size: z.int().min(128).max(10240).optional().describe('Memory in MB, 128-10240'),
     timeout: z.int().min(1).max(900).optional().describe('Timeout in seconds, 1-900'),
   })
-  .superRefine((args, context) => {
-    const problem = handlerProblem(args.runtime, args.handler);
-    if (problem) context.addIssue({ code: 'custom', path: ['handler'], message: problem });
-  });
+  .superRefine(checkHandler);
 
 type Args = z.infer<typeof input>;
 
@@ -108,12 +105,10 @@ async function packageCheckout(args: Args, checkout: Checkout, context: ToolCont
 
 function requireStagingBucket(args: Args, pkg: LambdaPackage): string {
   if (args.staging_bucket) return args.staging_bucket;
-  throw Object.assign(
-    new CopilotError(
-      'invalid_input',
-      `staging_bucket: the package is ${(pkg.bytes / 1048576).toFixed(1)} MB, over Lambda's 50 MB direct upload limit; name an existing S3 bucket to stage it in`,
-    ),
-    { field: 'staging_bucket' },
+  throw fieldError(
+    'invalid_input',
+    'staging_bucket',
+    `staging_bucket: the package is ${(pkg.bytes / 1048576).toFixed(1)} MB, over Lambda's 50 MB direct upload limit; name an existing S3 bucket to stage it in`,
   );
 }
 

@@ -6,6 +6,7 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
+import { isSecretFile } from '../workspace/secret-files.js';
 import { runCommand } from './process.js';
 
 export interface SelectedFile {
@@ -25,28 +26,6 @@ export interface SelectOptions {
   /** Leave out files that usually hold credentials (default true). */
   excludeSecrets?: boolean;
   signal: AbortSignal;
-}
-
-const SECRET_PATTERNS: RegExp[] = [
-  /^\.env$/,
-  /^\.env\..+$/,
-  /\.pem$/i,
-  /\.key$/i,
-  /^id_rsa/,
-  /^id_ed25519/,
-  /^\.npmrc$/,
-  /^\.pypirc$/,
-  /^\.netrc$/,
-  /^\.git-credentials$/,
-  /^credentials.*\.json$/i,
-  /\.p12$/i,
-  /\.pfx$/i,
-];
-
-/** True for file names that usually hold credentials; `.env.example` is a template and stays. */
-export function isSecretFile(name: string): boolean {
-  if (name === '.env.example') return false;
-  return SECRET_PATTERNS.some((pattern) => pattern.test(name));
 }
 
 function isInside(root: string, candidate: string): boolean {

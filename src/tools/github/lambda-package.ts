@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CopilotError } from '../../errors/copilot-error.js';
-import { venvBin } from '../../sandbox/paths.js';
-import { childEnvironment, findOnPath } from '../workspace/child-env.js';
+import { fieldError } from '../field-error.js';
+import { childEnvironment } from '../workspace/child-env.js';
+import { findUv } from '../workspace/uv-client.js';
 import { type SelectedFile, selectFiles } from './file-selection.js';
 import { type PackageResult, writeDeterministicZip, type ZipEntry } from './package-zip.js';
 import { runCommand } from './process.js';
@@ -43,22 +44,18 @@ export interface LambdaPackage extends PackageResult {
 export function pythonVersionOf(runtime: string): string {
   const match = /^python(3\.\d+)$/.exec(runtime);
   if (!match?.[1])
-    throw Object.assign(
-      new CopilotError(
-        'invalid_input',
-        `runtime: '${runtime}' is not a Python runtime (python3.9 ... python3.14)`,
-      ),
-      { field: 'runtime' },
+    throw fieldError(
+      'invalid_input',
+      'runtime',
+      `runtime: '${runtime}' is not a Python runtime (python3.9 ... python3.14)`,
     );
   return match[1];
 }
 
 /** uv from PATH, else the one in the project's sandbox environment. */
 export function uvExecutable(): string {
-  const onPath = findOnPath('uv', process.env.PATH);
-  if (onPath) return onPath;
-  const bundled = venvBin('uv');
-  if (existsSync(bundled)) return bundled;
+  const found = findUv();
+  if (found) return found;
   throw new CopilotError(
     'command_failed',
     'uv is needed to install the Lambda dependencies but was not found; install it (https://docs.astral.sh/uv/) or run npm run sandbox:install',

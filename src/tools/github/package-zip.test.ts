@@ -11,7 +11,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSecretFile, selectFiles } from './file-selection.js';
+import { isSecretFile } from '../workspace/secret-files.js';
+import { selectFiles } from './file-selection.js';
 import { packageDirectory } from './package-zip.js';
 
 const signal = new AbortController().signal;

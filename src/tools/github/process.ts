@@ -1,11 +1,13 @@
 /** Runs a helper program (git, uv) with a signal, a clean environment and secrets masked out of its errors. */
 import { spawn } from 'node:child_process';
 import { CopilotError } from '../../errors/copilot-error.js';
+import { childEnvironment } from '../workspace/child-env.js';
 
 export interface RunCommandOptions {
   /** What the command does, for error messages ("git clone"). */
   what: string;
   cwd?: string;
+  /** The child's environment; by default the parent's without credentials (childEnvironment). */
   env?: NodeJS.ProcessEnv;
   signal: AbortSignal;
   /** Exact strings to mask in any error text (tokens, auth headers). */
@@ -39,7 +41,7 @@ export function runCommand(
     }
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? childEnvironment(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: options.signal,
     });

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import { resolveInWorkspace } from '../workspace/paths.js';
 import { branchSchema, type Checkout, checkoutRepository, commitSchema, repoSchema } from './checkout.js';
 import type { PackageResult } from './package-zip.js';
@@ -68,9 +68,7 @@ export async function withCheckout<T>(
 export async function sourceFolder(checkout: Checkout, sourceDir: string): Promise<string> {
   const root = await realpath(checkout.dir);
   const fail = (why: string) =>
-    Object.assign(new CopilotError('invalid_input', `source_dir: '${sourceDir}' ${why}`), {
-      field: 'source_dir',
-    });
+    fieldError('invalid_input', 'source_dir', `source_dir: '${sourceDir}' ${why}`);
   const folder = await realpath(join(root, sourceDir)).catch(() => {
     throw fail('does not exist in the repository');
   });

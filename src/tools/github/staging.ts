@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { CopilotError } from '../../errors/copilot-error.js';
+import { regionOf } from '../aws/regions.js';
 import { uploadS3 } from '../aws/s3.js';
 import { probeBucket } from '../aws/s3-buckets.js';
 import { headObject, localEtag } from '../aws/s3-objects.js';
@@ -16,10 +17,6 @@ export interface StagedObject {
   uri: string;
   /** False when an identical object was already there. */
   uploaded: boolean;
-}
-
-function regionOf(region: string | undefined, context: ToolContext): string {
-  return region ?? context.aws.defaultRegion;
 }
 
 /** Whether the object at `key` already holds exactly the bytes of the workspace file. */
@@ -52,7 +49,7 @@ export async function stageObject(
   region: string | undefined,
   context: ToolContext,
 ): Promise<StagedObject> {
-  const where = regionOf(region, context);
+  const where = regionOf({ region }, context);
   const uri = `s3://${bucket}/${key}`;
   const probe = await probeBucket(context, bucket, where);
   if (probe.state === 'missing') throw missingBucket(bucket);
@@ -82,7 +79,7 @@ export async function stagingPreview(
   region: string | undefined,
   context: ToolContext,
 ): Promise<{ changes: PreviewChange[]; warnings: string[] }> {
-  const where = regionOf(region, context);
+  const where = regionOf({ region }, context);
   const uri = `s3://${bucket}/${key}`;
   const probe = await probeBucket(context, bucket, where);
   if (probe.state === 'missing')

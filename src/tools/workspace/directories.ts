@@ -1,25 +1,17 @@
 /** Directories inside the workspace: confined, checked to exist, and shown relative to the workspace. */
 import { realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import { resolveInWorkspace } from './paths.js';
 
 /** Resolves `path` inside the workspace (symlinks included) and demands an existing directory there. */
 export function workspaceDirectory(context: ToolContext, path: string, field: string): string {
   const absolute = resolveInWorkspace(context.workspace, path, field);
   const stats = statSync(absolute, { throwIfNoEntry: false });
-  if (!stats)
-    throw Object.assign(
-      new CopilotError('not_found', `${field}: '${path}' does not exist in the workspace`),
-      {
-        field,
-      },
-    );
+  if (!stats) throw fieldError('not_found', field, `${field}: '${path}' does not exist in the workspace`);
   if (!stats.isDirectory())
-    throw Object.assign(new CopilotError('invalid_input', `${field}: '${path}' is not a directory`), {
-      field,
-    });
+    throw fieldError('invalid_input', field, `${field}: '${path}' is not a directory`);
   return absolute;
 }
 

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CopilotError } from '../../errors/copilot-error.js';
+import { fieldError } from '../field-error.js';
 
 function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);
@@ -35,12 +36,10 @@ export function resolveInWorkspace(workspace: string, path: string, field = 'pat
   const candidate = resolve(root, path);
   const real = realpathOfExistingPrefix(candidate);
   if (!isInside(root, candidate) || !isInside(root, real)) {
-    throw Object.assign(
-      new CopilotError(
-        'workspace_violation',
-        `${field}: '${path}' resolves outside the workspace ${root}; only files inside it are allowed`,
-      ),
-      { field },
+    throw fieldError(
+      'workspace_violation',
+      field,
+      `${field}: '${path}' resolves outside the workspace ${root}; only files inside it are allowed`,
     );
   }
   return real;

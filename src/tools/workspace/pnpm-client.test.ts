@@ -1,21 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectOk } from '../../../test/helpers/envelopes.js';
 import { createToolHarness, type ToolHarness } from '../../../test/helpers/tool-harness.js';
-import type { ToolEnvelope } from '../envelope.js';
 import { isCi, pnpmArgv, resolvePnpm } from './pnpm-client.js';
 import type { CommandResult } from './run-process.js';
-
-function ok<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
-}
-
-function failure(envelope: ToolEnvelope) {
-  if (envelope.status !== 'error')
-    throw new Error(`expected an error, got ${JSON.stringify(envelope.result)}`);
-  return envelope.error;
-}
 
 const CI = { CI: 'true' };
 const LOCAL = {};
@@ -39,6 +28,14 @@ describe('pnpmArgv', () => {
   it('refuses --no-frozen-lockfile under CI', () => {
     expect(() => pnpmArgv(['install', '--no-frozen-lockfile'], CI)).toThrow(/refused under CI/);
     expect(pnpmArgv(['install', '--no-frozen-lockfile'], LOCAL)).toEqual(['install', '--no-frozen-lockfile']);
+  });
+
+  it('refuses the subcommands that rewrite the lockfile under CI only', () => {
+    for (const args of [['add', 'left-pad'], ['remove', 'left-pad'], ['up'], ['--filter', 'web', 'update']])
+      expect(() => pnpmArgv(args, CI), args.join(' ')).toThrow(
+        /rewrites the lockfile, which is refused under CI/,
+      );
+    expect(pnpmArgv(['add', 'left-pad'], LOCAL)).toEqual(['add', 'left-pad']);
   });
 
   it('refuses global installs and machine-wide commands', () => {
@@ -99,61 +96,52 @@ describe('pnpm_client', () => {
   });
   afterAll(() => harness.close());
 
+  /** frontend/ with a dependency-free package.json holding `scripts`; returns its path. */
+  function writeFrontend(scripts: Record<string, string>): string {
+    const frontend = join(workspace, 'frontend');
+    mkdirSync(frontend, { recursive: true });
+    writeFileSync(
+      join(frontend, 'package.json'),
+      JSON.stringify({ name: 'fixture-frontend', version: '1.0.0', private: true, scripts }),
+    );
+    return frontend;
+  }
+
   it('explains that frontend/ is missing', async () => {
-    const error = failure(await harness.run('pnpm_client', { args: ['--version'] }));
+    const error = expectError(await harness.run('pnpm_client', { args: ['--version'] }));
     expect(error.code).toBe('not_found');
     expect(error.message).toMatch(/no frontend\/ folder/);
   });
 
   it('prints its version from frontend/', async () => {
     mkdirSync(join(workspace, 'frontend'), { recursive: true });
-    const result = ok<CommandResult>(await harness.run('pnpm_client', { args: ['--version'] }));
+    const result = expectOk<CommandResult>(await harness.run('pnpm_client', { args: ['--version'] }));
     expect(result).toMatchObject({ command: ['pnpm', '--version'], cwd: 'frontend', exit_code: 0 });
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('builds a frontend without dependencies (no network)', async () => {
-    const frontend = join(workspace, 'frontend');
-    mkdirSync(frontend, { recursive: true });
-    writeFileSync(
-      join(frontend, 'package.json'),
-      JSON.stringify({
-        name: 'fixture-frontend',
-        version: '1.0.0',
-        private: true,
-        scripts: { build: 'node build.js' },
-      }),
-    );
+    const frontend = writeFrontend({ build: 'node build.js' });
     writeFileSync(
       join(frontend, 'build.js'),
       "const fs = require('node:fs'); fs.mkdirSync('dist', { recursive: true });" +
         "fs.writeFileSync('dist/index.html', '<p>built</p>'); console.log('build done');",
     );
-    const result = ok<CommandResult>(await harness.run('pnpm_client', { args: ['run', 'build'] }));
+    const result = expectOk<CommandResult>(await harness.run('pnpm_client', { args: ['run', 'build'] }));
     expect(result.exit_code).toBe(0);
     expect(result.stdout).toContain('build done');
     expect(readFileSync(join(frontend, 'dist', 'index.html'), 'utf8')).toBe('<p>built</p>');
   });
 
   it('returns a failing script as a non-zero exit', async () => {
-    const frontend = join(workspace, 'frontend');
-    mkdirSync(frontend, { recursive: true });
-    writeFileSync(
-      join(frontend, 'package.json'),
-      JSON.stringify({
-        name: 'fixture-frontend',
-        version: '1.0.0',
-        private: true,
-        scripts: { test: 'node -e "process.exit(2)"' },
-      }),
-    );
-    const result = ok<CommandResult>(await harness.run('pnpm_client', { args: ['run', 'test'] }));
+    writeFrontend({ test: 'node -e "process.exit(2)"' });
+    const result = expectOk<CommandResult>(await harness.run('pnpm_client', { args: ['run', 'test'] }));
     expect(result.exit_code).not.toBe(0);
   });
 
   it('refuses a global install before running anything', async () => {
     mkdirSync(join(workspace, 'frontend'), { recursive: true });
-    const error = failure(await harness.run('pnpm_client', { args: ['add', '-g', 'left-pad'] }));
+    const error = expectError(await harness.run('pnpm_client', { args: ['add', '-g', 'left-pad'] }));
     expect(error).toMatchObject({ code: 'command_denied', field: 'args' });
     expect(error.message).toMatch(/globally/);
   });
@@ -165,7 +153,9 @@ describe('pnpm_client', () => {
     expect(envelope.status === 'ok' && envelope.preview?.summary).toContain(
       '`pnpm install --frozen-lockfile` in frontend',
     );
-    const error = failure(await harness.run('pnpm_client', { args: ['install', '--no-frozen-lockfile'] }));
+    const error = expectError(
+      await harness.run('pnpm_client', { args: ['install', '--no-frozen-lockfile'] }),
+    );
     expect(error.code).toBe('command_denied');
   });
 });

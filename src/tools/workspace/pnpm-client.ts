@@ -6,13 +6,9 @@ import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type ToolContext } from '../define-tool.js';
 import { findOnPath, isExecutableFile } from './child-env.js';
+import { commandArgumentSchema, commandDenied } from './command-input.js';
 import { resolveInWorkspace } from './paths.js';
-import {
-  formatCommand,
-  localCommandPreview,
-  runWorkspaceCommand,
-  timeoutSecondsSchema,
-} from './run-process.js';
+import { formatCommand, programPreview, runWorkspaceCommand, timeoutSecondsSchema } from './run-process.js';
 
 /** The folder pnpm_client always runs in, relative to the workspace. */
 export const FRONTEND_DIR = 'frontend';
@@ -21,10 +17,19 @@ export const FRONTEND_DIR = 'frontend';
 const OPTIONS_WITH_VALUE = new Set(['--filter', '-F', '--reporter', '--loglevel', '--workspace-concurrency']);
 const DIRECTORY_OPTIONS = new Set(['-C', '--dir', '--prefix']);
 const GLOBAL_DIRECTORY_OPTION = /^--global-(?:dir|bin-dir)(?:=|$)/;
-
-function denied(message: string, field = 'args'): CopilotError {
-  return Object.assign(new CopilotError('command_denied', message), { field });
-}
+/** Subcommands (with their aliases) whose whole purpose is to rewrite the lockfile. */
+const LOCKFILE_WRITERS = new Set([
+  'add',
+  'remove',
+  'rm',
+  'uninstall',
+  'un',
+  'update',
+  'up',
+  'upgrade',
+  'dedupe',
+  'import',
+]);
 
 /** True when the CI environment variable says this is a CI run. */
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -41,7 +46,7 @@ export function refuseGlobalFlags(program: string, args: readonly string[]): voi
       arg === '--location=global' ||
       /^-[A-Za-z]*g[A-Za-z]*$/.test(arg);
     if (global)
-      throw denied(
+      throw commandDenied(
         `${program}: '${arg}' would install globally; only the project's own dependencies may change`,
       );
   }
@@ -69,14 +74,14 @@ function withoutDirectoryOptions(args: readonly string[], sameFolder: (value: st
       ? [arg.split('=')[0] ?? arg, arg.split('=')[1]]
       : [arg, undefined];
     if (GLOBAL_DIRECTORY_OPTION.test(arg))
-      throw denied(`pnpm: '${arg}' is not allowed; pnpm_client installs nothing globally`);
+      throw commandDenied(`pnpm: '${arg}' is not allowed; pnpm_client installs nothing globally`);
     if (!DIRECTORY_OPTIONS.has(flag)) {
       kept.push(arg);
       continue;
     }
     const value = inline ?? args[++index];
     if (value === undefined || !sameFolder(value))
-      throw denied(
+      throw commandDenied(
         `pnpm: '${flag} ${value ?? ''}' is not allowed; pnpm_client always runs in ${FRONTEND_DIR}/`,
       );
   }
@@ -85,8 +90,9 @@ function withoutDirectoryOptions(args: readonly string[], sameFolder: (value: st
 
 /**
  * The arguments after `pnpm` for a pnpm_client call: refuses global installs, pnpm's own setup and
- * Node version management, and under CI adds `--frozen-lockfile` to install (refusing
- * `--no-frozen-lockfile`). Pure, so the exact argv is testable.
+ * Node version management, and under CI keeps the lockfile frozen: `--frozen-lockfile` is added to
+ * install, and `--no-frozen-lockfile` and the subcommands that rewrite the lockfile (add, remove,
+ * update...) are refused. Pure, so the exact argv is testable.
  */
 export function pnpmArgv(
   args: readonly string[],
@@ -97,12 +103,16 @@ export function pnpmArgv(
   const argv = withoutDirectoryOptions(args, sameFolder);
   const { name, rest } = subcommandOf(argv);
   if (name === 'setup' || name === 'self-update')
-    throw denied(`pnpm ${name} changes pnpm itself for the whole machine; it is not allowed`);
+    throw commandDenied(`pnpm ${name} changes pnpm itself for the whole machine; it is not allowed`);
   if (name === 'env' && !['list', 'ls', undefined].includes(rest.find((arg) => !arg.startsWith('-'))))
-    throw denied("pnpm env manages the machine's Node.js versions; only 'pnpm env list' is allowed");
+    throw commandDenied("pnpm env manages the machine's Node.js versions; only 'pnpm env list' is allowed");
   if (isCi(env)) {
     if (argv.some((arg) => arg === '--no-frozen-lockfile' || arg === '--frozen-lockfile=false'))
-      throw denied('pnpm: --no-frozen-lockfile is refused under CI; the lockfile must not change');
+      throw commandDenied('pnpm: --no-frozen-lockfile is refused under CI; the lockfile must not change');
+    if (name !== undefined && LOCKFILE_WRITERS.has(name))
+      throw commandDenied(
+        `pnpm ${name} rewrites the lockfile, which is refused under CI; change dependencies outside CI`,
+      );
     if ((name === 'install' || name === 'i') && !argv.includes('--frozen-lockfile'))
       return [...argv, '--frozen-lockfile'];
   }
@@ -164,12 +174,7 @@ function frontendDirectory(context: ToolContext): string {
 
 const pnpmInput = z.strictObject({
   args: z
-    .array(
-      z
-        .string()
-        .max(10_000)
-        .refine((arg) => !arg.includes('\0'), 'arguments may not contain NUL bytes'),
-    )
+    .array(commandArgumentSchema)
     .min(1, 'args: at least one argument, e.g. ["install"] or ["run", "build"]')
     .max(200, 'args: at most 200 arguments')
     .describe('Arguments after `pnpm`, e.g. ["install"], ["run", "build"]; runs in frontend/.'),
@@ -197,14 +202,7 @@ export const pnpmClient = defineTool({
   risk: 'read',
   iam: [],
   preview: async (args, context) =>
-    localCommandPreview(
-      context,
-      () => {
-        const { cwd, argv } = plan(args, context);
-        return { cwd, display: ['pnpm', ...argv] };
-      },
-      `pnpm ${formatCommand(args.args)}`,
-    ),
+    programPreview(context, 'pnpm', () => plan(args, context), `pnpm ${formatCommand(args.args)}`),
   run: async (args, context) => {
     const { cwd, argv } = plan(args, context);
     const binary = resolvePnpm();

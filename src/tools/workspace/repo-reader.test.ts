@@ -2,21 +2,10 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectOk } from '../../../test/helpers/envelopes.js';
 import { createToolHarness, type ToolHarness } from '../../../test/helpers/tool-harness.js';
-import type { ToolEnvelope } from '../envelope.js';
 import type { DirectoryEntry } from './repo-listing.js';
 import type { ListDirResult, ReadFileResult } from './repo-reader.js';
-
-function ok<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
-}
-
-function failure(envelope: ToolEnvelope) {
-  if (envelope.status !== 'error')
-    throw new Error(`expected an error, got ${JSON.stringify(envelope.result)}`);
-  return envelope.error;
-}
 
 const paths = (entries: DirectoryEntry[]) => entries.map((entry) => entry.path);
 
@@ -54,7 +43,7 @@ describe('repo_reader', () => {
   afterAll(() => harness.close());
 
   it('reads a text file inside the workspace', async () => {
-    const result = ok<ReadFileResult>(
+    const result = expectOk<ReadFileResult>(
       await harness.run('repo_reader', { operation: 'read_file', path: 'README.md' }),
     );
     expect(result).toEqual({
@@ -64,7 +53,7 @@ describe('repo_reader', () => {
       size: 22,
       redacted: false,
     });
-    const nested = ok<ReadFileResult>(
+    const nested = expectOk<ReadFileResult>(
       await harness.run('repo_reader', {
         operation: 'read_file',
         path: join(workspace, 'backend/app/main.py'),
@@ -74,7 +63,7 @@ describe('repo_reader', () => {
   });
 
   it('follows a symlink that stays inside and reports the real path', async () => {
-    const result = ok<ReadFileResult>(
+    const result = expectOk<ReadFileResult>(
       await harness.run('repo_reader', { operation: 'read_file', path: 'backend-link/app/main.py' }),
     );
     expect(result.path).toBe('backend/app/main.py');
@@ -82,7 +71,7 @@ describe('repo_reader', () => {
   });
 
   it('truncates at max_bytes without splitting a character', async () => {
-    const result = ok<ReadFileResult>(
+    const result = expectOk<ReadFileResult>(
       await harness.run('repo_reader', { operation: 'read_file', path: 'unicode.txt', max_bytes: 5 }),
     );
     expect(result).toMatchObject({ truncated: true, size: 20, content: 'éé' });
@@ -90,7 +79,7 @@ describe('repo_reader', () => {
 
   it('refuses ../, absolute paths outside and symlinks that leave, as workspace_violation', async () => {
     for (const path of ['../etc/passwd', '/etc/passwd', 'escape/secret.txt', 'escape-file.txt']) {
-      const error = failure(await harness.run('repo_reader', { operation: 'read_file', path }));
+      const error = expectError(await harness.run('repo_reader', { operation: 'read_file', path }));
       expect(error.code, path).toBe('workspace_violation');
       expect(error.field).toBe('path');
       expect(error.message).toMatch(/outside the workspace/);
@@ -99,7 +88,7 @@ describe('repo_reader', () => {
 
   it('never returns the content of secret files, even through a symlink', async () => {
     for (const path of ['.env', '.env.production', 'certs/server.pem', 'frontend/.npmrc', 'innocent.txt']) {
-      const error = failure(await harness.run('repo_reader', { operation: 'read_file', path }));
+      const error = expectError(await harness.run('repo_reader', { operation: 'read_file', path }));
       expect(error.code, path).toBe('workspace_violation');
       expect(error.message).toMatch(/holds secrets/);
       expect(error.message).not.toMatch(/hunter2|npm_secret|abc/);
@@ -107,7 +96,7 @@ describe('repo_reader', () => {
   });
 
   it('reads .env templates with secret-looking values masked', async () => {
-    const result = ok<ReadFileResult>(
+    const result = expectOk<ReadFileResult>(
       await harness.run('repo_reader', { operation: 'read_file', path: '.env.example' }),
     );
     expect(result.redacted).toBe(true);
@@ -116,17 +105,23 @@ describe('repo_reader', () => {
   });
 
   it('refuses binary files, folders and missing files with clear codes', async () => {
-    const binary = failure(await harness.run('repo_reader', { operation: 'read_file', path: 'logo.png' }));
+    const binary = expectError(
+      await harness.run('repo_reader', { operation: 'read_file', path: 'logo.png' }),
+    );
     expect(binary).toMatchObject({ code: 'invalid_input', field: 'path' });
     expect(binary.message).toMatch(/binary file/);
-    const folder = failure(await harness.run('repo_reader', { operation: 'read_file', path: 'backend' }));
+    const folder = expectError(await harness.run('repo_reader', { operation: 'read_file', path: 'backend' }));
     expect(folder.message).toMatch(/list_dir/);
-    const missing = failure(await harness.run('repo_reader', { operation: 'read_file', path: 'nope.txt' }));
+    const missing = expectError(
+      await harness.run('repo_reader', { operation: 'read_file', path: 'nope.txt' }),
+    );
     expect(missing.code).toBe('not_found');
   });
 
   it('lists one level, skipping .git, node_modules and .venv, flagging secrets and symlinks', async () => {
-    const result = ok<ListDirResult>(await harness.run('repo_reader', { operation: 'list_dir', depth: 1 }));
+    const result = expectOk<ListDirResult>(
+      await harness.run('repo_reader', { operation: 'list_dir', depth: 1 }),
+    );
     expect(result.path).toBe('.');
     expect(result.truncated).toBe(false);
     expect(paths(result.entries)).toEqual([...paths(result.entries)].sort());
@@ -141,25 +136,27 @@ describe('repo_reader', () => {
   });
 
   it('descends to the requested depth and never through a symlink', async () => {
-    const two = ok<ListDirResult>(await harness.run('repo_reader', { operation: 'list_dir', path: '.' }));
+    const two = expectOk<ListDirResult>(
+      await harness.run('repo_reader', { operation: 'list_dir', path: '.' }),
+    );
     expect(paths(two.entries)).toContain('backend/app');
     expect(paths(two.entries)).toContain('frontend/.npmrc');
     expect(paths(two.entries)).not.toContain('backend/app/main.py');
     expect(paths(two.entries).some((path) => path.startsWith('frontend/node_modules'))).toBe(false);
     expect(paths(two.entries).some((path) => /^(escape|backend-link)\//.test(path))).toBe(false);
-    const three = ok<ListDirResult>(
+    const three = expectOk<ListDirResult>(
       await harness.run('repo_reader', { operation: 'list_dir', path: 'backend', depth: 3 }),
     );
     expect(paths(three.entries)).toEqual(['backend/app', 'backend/app/main.py', 'backend/pyproject.toml']);
   });
 
   it('refuses to list outside the workspace and checks depth', async () => {
-    const leaving = failure(await harness.run('repo_reader', { operation: 'list_dir', path: 'escape' }));
+    const leaving = expectError(await harness.run('repo_reader', { operation: 'list_dir', path: 'escape' }));
     expect(leaving.code).toBe('workspace_violation');
-    const deep = failure(await harness.run('repo_reader', { operation: 'list_dir', depth: 7 }));
+    const deep = expectError(await harness.run('repo_reader', { operation: 'list_dir', depth: 7 }));
     expect(deep).toMatchObject({ code: 'invalid_input', field: 'depth' });
     expect(deep.message).toMatch(/1 to 6/);
-    const unknown = failure(await harness.run('repo_reader', { operation: 'delete', path: 'x' }));
+    const unknown = expectError(await harness.run('repo_reader', { operation: 'delete', path: 'x' }));
     expect(unknown).toMatchObject({ code: 'invalid_input', field: 'operation' });
   });
 
@@ -167,7 +164,7 @@ describe('repo_reader', () => {
     const many = join(workspace, 'many');
     mkdirSync(many);
     for (let index = 0; index < 5010; index++) writeFileSync(join(many, `f${index}.txt`), '');
-    const result = ok<ListDirResult>(
+    const result = expectOk<ListDirResult>(
       await harness.run('repo_reader', { operation: 'list_dir', path: 'many' }),
     );
     expect(result.truncated).toBe(true);

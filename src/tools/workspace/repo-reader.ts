@@ -1,9 +1,9 @@
 /** repo_reader: read a text file or list a folder of the workspace, never outside it and never a secret file. */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { CopilotError } from '../../errors/copilot-error.js';
 import { redactor } from '../../guardrails/redaction.js';
 import { defineTool, readOnlyPreview, type ToolContext } from '../define-tool.js';
+import { type FieldError, fieldError } from '../field-error.js';
 import { workspaceDirectory, workspaceRelative } from './directories.js';
 import { resolveInWorkspace } from './paths.js';
 import { type DirectoryEntry, LIST_LIMIT, listDirectory } from './repo-listing.js';
@@ -62,8 +62,8 @@ export interface ListDirResult {
   truncated: boolean;
 }
 
-function refused(code: 'invalid_input' | 'workspace_violation' | 'not_found', message: string): CopilotError {
-  return Object.assign(new CopilotError(code, message), { field: 'path' });
+function refused(code: 'invalid_input' | 'workspace_violation' | 'not_found', message: string): FieldError {
+  return fieldError(code, 'path', message);
 }
 
 /** Drops a multi-byte UTF-8 character cut in half at the end of a truncated read. */

@@ -264,3 +264,20 @@ export function localCommandPreview(
     return { summary: fallback, method: 'local-check', changes: [], warnings: [message] };
   }
 }
+
+/** localCommandPreview for a tool bound to one program: `plan` gives its folder and the arguments after it. */
+export function programPreview(
+  context: ToolContext,
+  program: string,
+  plan: () => { cwd: string; argv: string[] },
+  fallback: string,
+): ToolPreview {
+  return localCommandPreview(
+    context,
+    () => {
+      const { cwd, argv } = plan();
+      return { cwd, display: [program, ...argv] };
+    },
+    fallback,
+  );
+}

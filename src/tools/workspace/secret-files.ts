@@ -1,4 +1,7 @@
-/** Files that hold credentials: repo_reader lists them but never returns their content, so secrets stay out of prompts. */
+/**
+ * Files that hold credentials: repo_reader lists them but never returns their content, so secrets
+ * stay out of prompts, and the repo deployers leave them out of every package they build.
+ */
 import { basename } from 'node:path';
 
 const SECRET_FILE_PATTERNS: RegExp[] = [
@@ -13,6 +16,8 @@ const SECRET_FILE_PATTERNS: RegExp[] = [
   /^\.netrc$/,
   /^\.git-credentials$/,
   /^credentials$/,
+  // Cloud service-account keys, e.g. credentials.json or credentials-prod.json.
+  /^credentials.*\.json$/,
 ];
 
 /**

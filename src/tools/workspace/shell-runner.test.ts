@@ -2,20 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectOk } from '../../../test/helpers/envelopes.js';
 import { createToolHarness, type ToolHarness } from '../../../test/helpers/tool-harness.js';
-import type { ToolEnvelope } from '../envelope.js';
 import type { CommandResult } from './run-process.js';
-
-function ok<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
-}
-
-function failure(envelope: ToolEnvelope) {
-  if (envelope.status !== 'error')
-    throw new Error(`expected an error, got ${JSON.stringify(envelope.result)}`);
-  return envelope.error;
-}
 
 /** Gone, or a zombie nobody reaps (a container's init may not): either way no longer running. */
 function isGone(pid: number): boolean {
@@ -70,7 +59,7 @@ describe('shell_runner', () => {
   afterAll(() => harness.close());
 
   it('runs an allowed command and captures stdout and stderr separately', async () => {
-    const result = ok<CommandResult>(
+    const result = expectOk<CommandResult>(
       await harness.run('shell_runner', {
         command: ['node', '-e', 'console.log(1); console.error("warn")'],
       }),
@@ -87,7 +76,7 @@ describe('shell_runner', () => {
   });
 
   it('runs in the given cwd, with stdin closed', async () => {
-    const result = ok<CommandResult>(
+    const result = expectOk<CommandResult>(
       await harness.run('shell_runner', {
         command: ['node', '-e', 'process.stdin.on("end", () => console.log(process.cwd())).resume()'],
         cwd: 'app',
@@ -102,7 +91,7 @@ describe('shell_runner', () => {
       command: ['node', '-e', 'console.error("boom"); process.exit(3)'],
     });
     expect(envelope.status).toBe('ok');
-    expect(ok(envelope)).toMatchObject({ exit_code: 3, stderr: 'boom\n' });
+    expect(expectOk(envelope)).toMatchObject({ exit_code: 3, stderr: 'boom\n' });
   });
 
   it('refuses executables outside the allow list, naming the list', async () => {
@@ -110,7 +99,7 @@ describe('shell_runner', () => {
       ['curl', 'https://example.com'],
       ['bash', '-c', 'echo hi && rm -rf /'],
     ]) {
-      const error = failure(await harness.run('shell_runner', { command }));
+      const error = expectError(await harness.run('shell_runner', { command }));
       expect(error).toMatchObject({ code: 'command_denied', field: 'command' });
       expect(error.message).toMatch(/not in the allow list/);
       expect(error.message).toContain('node, npm, npx, pnpm');
@@ -119,30 +108,32 @@ describe('shell_runner', () => {
 
   it('refuses paths and shell syntax as the executable', async () => {
     for (const program of ['/bin/sh', './x', '../node', 'node;rm', 'echo hi']) {
-      const error = failure(await harness.run('shell_runner', { command: [program] }));
+      const error = expectError(await harness.run('shell_runner', { command: [program] }));
       expect(error.code, program).toBe('command_denied');
       expect(error.message).toMatch(/bare executable name/);
     }
   });
 
   it('refuses global npm installs', async () => {
-    const error = failure(
+    const error = expectError(
       await harness.run('shell_runner', { command: ['npm', 'install', '-g', 'left-pad'] }),
     );
     expect(error.code).toBe('command_denied');
   });
 
   it('refuses a cwd outside the workspace and a missing one', async () => {
-    const outside = failure(await harness.run('shell_runner', { command: ['node', '--version'], cwd: '..' }));
+    const outside = expectError(
+      await harness.run('shell_runner', { command: ['node', '--version'], cwd: '..' }),
+    );
     expect(outside).toMatchObject({ code: 'workspace_violation', field: 'cwd' });
-    const missing = failure(
+    const missing = expectError(
       await harness.run('shell_runner', { command: ['node', '--version'], cwd: 'nope' }),
     );
     expect(missing).toMatchObject({ code: 'not_found', field: 'cwd' });
   });
 
   it('stops a command at its timeout, grandchildren included', async () => {
-    const error = failure(
+    const error = expectError(
       await harness.run('shell_runner', { command: ['node', 'hang.js'], timeout_seconds: 3 }),
     );
     expect(error.code).toBe('timeout');
@@ -171,7 +162,7 @@ describe('shell_runner', () => {
   });
 
   it('caps each stream at the output limit and says so', async () => {
-    const result = ok<CommandResult>(
+    const result = expectOk<CommandResult>(
       await harness.run('shell_runner', {
         command: [
           'node',
@@ -196,7 +187,7 @@ describe('shell_runner', () => {
     const script =
       'const names = ["AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "GITHUB_TOKEN", "SHELL_RUNNER_TEST_PLAIN", "GREETING"];' +
       'console.log(JSON.stringify(names.map((name) => [name, process.env[name] ?? null])))';
-    const result = ok<CommandResult>(
+    const result = expectOk<CommandResult>(
       await harness.run('shell_runner', { command: ['node', '-e', script], env: { GREETING: 'hello' } }),
     );
     expect(Object.fromEntries(JSON.parse(result.stdout) as Array<[string, string | null]>)).toEqual({
@@ -209,11 +200,11 @@ describe('shell_runner', () => {
   });
 
   it('refuses env that would hijack the executable or pass credentials', async () => {
-    const path = failure(
+    const path = expectError(
       await harness.run('shell_runner', { command: ['node', '--version'], env: { PATH: workspace } }),
     );
     expect(path).toMatchObject({ code: 'invalid_input', field: 'env.PATH' });
-    const secret = failure(
+    const secret = expectError(
       await harness.run('shell_runner', {
         command: ['node', '--version'],
         env: { AWS_SECRET_ACCESS_KEY: 'x' },
@@ -223,7 +214,7 @@ describe('shell_runner', () => {
   });
 
   it('redacts secrets the command prints', async () => {
-    const result = ok<CommandResult>(
+    const result = expectOk<CommandResult>(
       await harness.run('shell_runner', {
         command: ['node', '-e', 'console.log("key AKIAIOSFODNN7EXAMPLE here")'],
       }),
@@ -243,9 +234,9 @@ describe('shell_runner', () => {
   });
 
   it('rejects a shell string or an empty command as input', async () => {
-    const empty = failure(await harness.run('shell_runner', { command: [] }));
+    const empty = expectError(await harness.run('shell_runner', { command: [] }));
     expect(empty).toMatchObject({ code: 'invalid_input', field: 'command' });
-    const text = failure(await harness.run('shell_runner', { command: 'npm test' }));
+    const text = expectError(await harness.run('shell_runner', { command: 'npm test' }));
     expect(text).toMatchObject({ code: 'invalid_input', field: 'command' });
   });
 });

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type ToolContext } from '../define-tool.js';
+import type { FieldError } from '../field-error.js';
 import { findOnPath, refusedEnvReason } from './child-env.js';
+import { commandDenied } from './command-input.js';
 import { workspaceDirectory } from './directories.js';
 import { refuseGlobalFlags, resolvePnpm } from './pnpm-client.js';
 import { localCommandPreview, runWorkspaceCommand, timeoutSecondsSchema } from './run-process.js';
@@ -62,8 +64,8 @@ const shellInput = z.strictObject({
 
 type ShellArgs = z.infer<typeof shellInput>;
 
-function denied(message: string): CopilotError {
-  return Object.assign(new CopilotError('command_denied', message), { field: 'command' });
+function denied(message: string): FieldError {
+  return commandDenied(message, 'command');
 }
 
 /** Checks the program against the allow list and its dedicated rules; returns its name. */

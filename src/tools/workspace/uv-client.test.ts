@@ -1,21 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectOk } from '../../../test/helpers/envelopes.js';
 import { createToolHarness, type ToolHarness } from '../../../test/helpers/tool-harness.js';
-import type { ToolEnvelope } from '../envelope.js';
 import type { CommandResult } from './run-process.js';
 import { refuseUvArgs, resolveUv, uvArgv } from './uv-client.js';
-
-function ok<R>(envelope: ToolEnvelope<R>): R {
-  if (envelope.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(envelope.error)}`);
-  return envelope.result;
-}
-
-function failure(envelope: ToolEnvelope) {
-  if (envelope.status !== 'error')
-    throw new Error(`expected an error, got ${JSON.stringify(envelope.result)}`);
-  return envelope.error;
-}
 
 function uvInstalled(): boolean {
   try {
@@ -76,7 +65,7 @@ describe('uv_client', () => {
   afterAll(() => harness.close());
 
   it('refuses --system before running anything', async () => {
-    const error = failure(
+    const error = expectError(
       await harness.run('uv_client', {
         operation: 'run',
         args: ['uv', 'pip', 'install', '--system', 'requests'],
@@ -87,12 +76,12 @@ describe('uv_client', () => {
   });
 
   it('refuses a project_dir outside the workspace', async () => {
-    const error = failure(await harness.run('uv_client', { operation: 'sync', project_dir: '..' }));
+    const error = expectError(await harness.run('uv_client', { operation: 'sync', project_dir: '..' }));
     expect(error).toMatchObject({ code: 'workspace_violation', field: 'project_dir' });
   });
 
   it('says sync needs a pyproject.toml', async () => {
-    const error = failure(await harness.run('uv_client', { operation: 'sync', project_dir: 'scripts' }));
+    const error = expectError(await harness.run('uv_client', { operation: 'sync', project_dir: 'scripts' }));
     expect(error.code).toBe('not_found');
     expect(error.message).toMatch(/pyproject.toml/);
   });
@@ -105,13 +94,13 @@ describe('uv_client', () => {
       : 'skipped: uv is neither on PATH nor in the sandbox venv (npm run sandbox:install)',
     () => {
       it('syncs backend/ into backend/.venv', async () => {
-        const result = ok<CommandResult>(await harness.run('uv_client', { operation: 'sync' }));
+        const result = expectOk<CommandResult>(await harness.run('uv_client', { operation: 'sync' }));
         expect(result).toMatchObject({ command: ['uv', 'sync'], cwd: 'backend', exit_code: 0 });
         expect(existsSync(join(workspace, 'backend', '.venv', 'pyvenv.cfg'))).toBe(true);
       });
 
       it('runs python in the project environment', async () => {
-        const result = ok<CommandResult>(
+        const result = expectOk<CommandResult>(
           await harness.run('uv_client', {
             operation: 'run',
             args: ['python', '-c', 'import sys; print(2); print(sys.prefix)'],

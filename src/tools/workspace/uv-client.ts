@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { venvBin } from '../../sandbox/paths.js';
 import { defineTool, type ToolContext } from '../define-tool.js';
+import { fieldError } from '../field-error.js';
 import { findOnPath, isExecutableFile } from './child-env.js';
+import { commandArgumentSchema, commandDenied } from './command-input.js';
 import { workspaceDirectory, workspaceRelative } from './directories.js';
 import { resolveInWorkspace } from './paths.js';
-import { localCommandPreview, runWorkspaceCommand, timeoutSecondsSchema } from './run-process.js';
+import { programPreview, runWorkspaceCommand, timeoutSecondsSchema } from './run-process.js';
 
 /** The folder used when it holds a pyproject.toml and no project_dir is given. */
 export const BACKEND_DIR = 'backend';
@@ -22,10 +24,6 @@ const REFUSED_PAIRS: Array<[string, string[]]> = [
   ['self', ['update']],
 ];
 
-function denied(message: string, field = 'args'): CopilotError {
-  return Object.assign(new CopilotError('command_denied', message), { field });
-}
-
 /**
  * Refuses uv arguments that leave the project's .venv: `--system` (so `pip install --system`),
  * `tool install`, `python install`, `self update`, and `--directory`/`--project`/`--env-file`,
@@ -35,11 +33,13 @@ export function refuseUvArgs(args: readonly string[]): void {
   for (const [index, arg] of args.entries()) {
     const flag = arg.split('=')[0] ?? arg;
     if (REFUSED_OPTIONS.includes(flag))
-      throw denied(`uv: '${arg}' is not allowed; uv_client works only in the project's own .venv`);
+      throw commandDenied(`uv: '${arg}' is not allowed; uv_client works only in the project's own .venv`);
     const pair = REFUSED_PAIRS.find(([first]) => first === arg);
     const next = args[index + 1];
     if (pair && next !== undefined && pair[1].includes(next))
-      throw denied(`uv: '${arg} ${next}' installs outside the project; only the project's .venv may change`);
+      throw commandDenied(
+        `uv: '${arg} ${next}' installs outside the project; only the project's .venv may change`,
+      );
   }
 }
 
@@ -50,11 +50,6 @@ const projectDirSchema = z
   .describe(
     'Folder of the Python project, relative to the workspace; default backend/ if it has a pyproject.toml, else the root.',
   );
-
-const argumentSchema = z
-  .string()
-  .max(10_000)
-  .refine((arg) => !arg.includes('\0'), 'arguments may not contain NUL bytes');
 
 const uvInput = z.discriminatedUnion('operation', [
   z.strictObject({
@@ -69,7 +64,7 @@ const uvInput = z.discriminatedUnion('operation', [
   z.strictObject({
     operation: z.literal('run'),
     args: z
-      .array(argumentSchema)
+      .array(commandArgumentSchema)
       .min(1, 'args: the command to run, e.g. ["python", "-m", "pytest"]')
       .max(200, 'args: at most 200 arguments')
       .describe('Arguments after `uv run`, e.g. ["python", "-m", "compileall", "app"].'),
@@ -95,12 +90,10 @@ function projectDirectory(args: UvArgs, context: ToolContext): string {
 export function uvArgv(args: UvArgs, hasPyproject: boolean, projectLabel = '.'): string[] {
   if (args.operation === 'sync') {
     if (!hasPyproject)
-      throw Object.assign(
-        new CopilotError(
-          'not_found',
-          `uv sync needs a pyproject.toml; none in ${projectLabel}/ of the workspace`,
-        ),
-        { field: 'project_dir' },
+      throw fieldError(
+        'not_found',
+        'project_dir',
+        `uv sync needs a pyproject.toml; none in ${projectLabel}/ of the workspace`,
       );
     return ['sync', ...(args.frozen ? ['--frozen'] : [])];
   }
@@ -108,12 +101,18 @@ export function uvArgv(args: UvArgs, hasPyproject: boolean, projectLabel = '.'):
   return ['run', ...(hasPyproject ? [] : ['--no-project']), ...args.args];
 }
 
-/** uv from PATH, else the one the sandbox install put in the project's sandbox venv. */
-export function resolveUv(pathValue: string | undefined = process.env.PATH): string {
+/** uv from PATH, else the one the sandbox install put in the project's sandbox venv; undefined when neither. */
+export function findUv(pathValue: string | undefined = process.env.PATH): string | undefined {
   const onPath = findOnPath('uv', pathValue);
   if (onPath) return onPath;
   const bundled = venvBin('uv');
-  if (isExecutableFile(bundled)) return bundled;
+  return isExecutableFile(bundled) ? bundled : undefined;
+}
+
+/** uv for uv_client and shell_runner, or a not_found error saying how to install it. */
+export function resolveUv(pathValue: string | undefined = process.env.PATH): string {
+  const found = findUv(pathValue);
+  if (found) return found;
   throw new CopilotError(
     'not_found',
     'uv is not installed: install it (https://docs.astral.sh/uv/) or run `npm run sandbox:install`',
@@ -135,14 +134,7 @@ export const uvClient = defineTool({
   risk: 'read',
   iam: [],
   preview: async (args, context) =>
-    localCommandPreview(
-      context,
-      () => {
-        const { cwd, argv } = plan(args, context);
-        return { cwd, display: ['uv', ...argv] };
-      },
-      `uv ${args.operation}`,
-    ),
+    programPreview(context, 'uv', () => plan(args, context), `uv ${args.operation}`),
   run: async (args, context) => {
     const { cwd, argv } = plan(args, context);
     return runWorkspaceCommand(
