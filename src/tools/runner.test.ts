@@ -145,7 +145,7 @@ describe('ToolRunner guardrails', () => {
     expect(audit.records[0]?.risk).toBe('destructive');
   });
 
-  it('keeps what a failed call created, so it can be compensated', async () => {
+  it('keeps what a failed call created, and undoes it only under the approval of that call', async () => {
     const { runner, approvals, compensations } = makeRunner();
     const args = { name: 'broken', count: 1 };
     const approval = approvals.grant({
@@ -155,9 +155,16 @@ describe('ToolRunner guardrails', () => {
     });
     const envelope = await runner.call({ tool: 'create_thing', args, approval });
     expect(envelope).toMatchObject({ status: 'error', created: [{ type: 'thing', id: 'broken' }] });
+    const unapproved = await runner.compensate({
+      tool: 'create_thing',
+      input: { args, created: envelope.created },
+    });
+    expect(unapproved).toMatchObject({ status: 'error', error: { code: 'approval_required' } });
+    expect(compensations).toHaveLength(0);
     const undo = await runner.compensate({
       tool: 'create_thing',
       input: { args, created: envelope.created },
+      approval,
     });
     expect(undo).toMatchObject({ status: 'ok', result: 'removed broken', mode: 'compensate' });
     expect(compensations).toHaveLength(1);

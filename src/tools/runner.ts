@@ -49,6 +49,8 @@ export interface ToolCallRequest {
 export interface CompensationRequest {
   tool: string;
   input: CompensationInput<unknown, unknown>;
+  /** The approval under which the original call ran; rollback is part of what it allowed. */
+  approval?: Approval;
   userId?: string;
   role?: RoleGrant;
   correlationId?: string;
@@ -176,9 +178,10 @@ export class ToolRunner {
       }
       args = parseArgs(tool, request.args);
       risk = tool.riskOf ? tool.riskOf(args) : tool.risk;
+      // A compensation undoes an approved call, so it needs the approval of that very call.
       if (
-        mode === 'run' &&
-        risk !== 'read' &&
+        mode !== 'preview' &&
+        (risk !== 'read' || mode === 'compensate') &&
         !this.options.approvals.covers(request.approval, { tool: tool.name, args })
       ) {
         throw new CopilotError(

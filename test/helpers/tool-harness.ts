@@ -82,6 +82,12 @@ export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
     compensate: (envelope, args) =>
       runner.compensate({
         tool: envelope.action,
+        // The plan approval that allowed the call also allows undoing it.
+        approval: approvals.grant({
+          grantedBy: 'test-person',
+          channel: 'cli-prompt',
+          calls: [{ tool: envelope.action, args: parsedArgs(registry, envelope.action, args) }],
+        }),
         input: {
           args,
           ...(envelope.status === 'ok' ? { result: envelope.result } : {}),
