@@ -6,6 +6,7 @@ import { createCatalog } from '../tools/catalog.js';
 import { iamPolicyFor } from '../tools/registry.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { registerSandboxCommand } from './sandbox-command.js';
+import { registerStoreCommands } from './store-commands.js';
 import { registerToolsCommand } from './tools-command.js';
 
 /** Runs a command body, turning every failure into a one-line message and an exit code. */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
 
   registerToolsCommand(program, run);
   registerSandboxCommand(program, run);
+  registerStoreCommands(program, run);
   program
     .command('iam-policy')
     .description('print the least-privilege IAM policy the tool catalog (or some tools of it) needs')

@@ -47,6 +47,24 @@ export const settingsSchema = z.strictObject({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /** A PostgreSQL server for a shared store (postgresql://...); unset means the embedded store. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgresql://')
+    .optional(),
+  /** A MongoDB server for a shared store (mongodb://...). */
+  mongodbUri: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB URI starts with mongodb://')
+    .optional(),
+  /** Folder of the embedded store (default: <dataDir>/store). */
+  storeDir: z.string().min(1).optional(),
+  /** Days request logs and finished deployments are kept. */
+  retentionDays: z.int().min(1).max(3650).default(90),
+  /** Length of the embeddings kept in vector memory. */
+  vectorDimensions: z.int().min(8).max(4096).default(256),
+  /** AWS KMS key that wraps the vault's data keys instead of the local master key. */
+  kmsKeyId: z.string().min(1).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -80,6 +98,12 @@ export const ENV_BINDINGS: EnvBinding[] = [
   { key: 'shellTimeoutMs', env: ['AWS_COPILOT_SHELL_TIMEOUT_MS'], parse: asNumber },
   { key: 'shellAllow', env: ['AWS_COPILOT_SHELL_ALLOW'], parse: asList },
   { key: 'shellOutputLimit', env: ['AWS_COPILOT_SHELL_OUTPUT_LIMIT'], parse: asNumber },
+  { key: 'databaseUrl', env: ['DATABASE_URL'], parse: asText },
+  { key: 'mongodbUri', env: ['MONGODB_URI'], parse: asText },
+  { key: 'storeDir', env: ['AWS_COPILOT_STORE_DIR'], parse: asText },
+  { key: 'retentionDays', env: ['AWS_COPILOT_RETENTION_DAYS'], parse: asNumber },
+  { key: 'vectorDimensions', env: ['AWS_COPILOT_VECTOR_DIMENSIONS'], parse: asNumber },
+  { key: 'kmsKeyId', env: ['AWS_COPILOT_KMS_KEY_ID'], parse: asText },
 ];
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

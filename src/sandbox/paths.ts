@@ -13,6 +13,12 @@ export function sandboxVenvDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.AWS_COPILOT_SANDBOX_VENV || join(PACKAGE_ROOT, '.sandbox-venv');
 }
 
+/** An executable of any virtual environment (`bin/`, or `Scripts/` on Windows). */
+export function venvBinIn(venv: string, name: string): string {
+  return join(venv, process.platform === 'win32' ? 'Scripts' : 'bin', name);
+}
+
+/** An executable of the sandbox's virtual environment. */
 export function venvBin(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(sandboxVenvDir(env), process.platform === 'win32' ? 'Scripts' : 'bin', name);
+  return venvBinIn(sandboxVenvDir(env), name);
 }

@@ -1,28 +1,37 @@
 /**
- * Real servers for the whole test run, shared by every test file: the AWS emulator and a
- * PostgreSQL server, each on a free loopback port and stopped at the end.
+ * Real servers for the whole test run, shared by every test file: the AWS emulator, a PostgreSQL
+ * server and a MongoDB-wire server, each on a free loopback port and stopped at the end.
  */
 import type { TestProject } from 'vitest/node';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { type MongoServer, startMongoServer } from './services/mongo-server.js';
 import { type PostgresServer, startPostgresServer } from './services/postgres-server.js';
 
 let sandbox: Sandbox | undefined;
 let postgres: PostgresServer | undefined;
+let mongo: MongoServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const progress = (line: string) => process.stderr.write(`[sandbox] ${line}\n`);
-  [sandbox, postgres] = await Promise.all([startSandbox({ onProgress: progress }), startPostgresServer()]);
+  [sandbox, postgres, mongo] = await Promise.all([
+    startSandbox({ onProgress: progress }),
+    startPostgresServer(),
+    startMongoServer({ onProgress: (line) => process.stderr.write(`[mongo] ${line}\n`) }),
+  ]);
   project.provide('sandboxEndpoint', sandbox.endpointUrl);
   project.provide('postgresUrl', postgres.url);
+  project.provide('mongoUrl', mongo.url);
 }
 
 export async function teardown(): Promise<void> {
-  await Promise.all([sandbox?.stop(), postgres?.stop()]);
+  await Promise.all([sandbox?.stop(), postgres?.stop(), mongo?.stop()]);
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     sandboxEndpoint: string;
     postgresUrl: string;
+    /** `mongodb://127.0.0.1:<port>`, without a database. */
+    mongoUrl: string;
   }
 }

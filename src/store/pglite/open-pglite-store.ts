@@ -65,7 +65,7 @@ export async function openPGliteStore(options: PGliteStoreOptions): Promise<Stor
   }
   let database: PGlite;
   try {
-    database = await PGlite.create(inMemory ? undefined : join(options.directory, 'pgdata'), {
+    database = await PGlite.create(inMemory ? 'memory://' : join(options.directory, 'pgdata'), {
       extensions: { vector },
     });
     await database.exec('CREATE EXTENSION IF NOT EXISTS vector');

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, cliEnvironment, runCli } from '../helpers/cli.js';
+
+const SECRET_KEY = 'Zx9cV7bN5mQ3wE1rT8yU6iO4pA2sD0fG7hJ5kL3q';
+const ACCESS_KEY = 'AKIACLITESTKEY000042';
+
+function runWithStdin(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** Every byte under a folder, to prove a secret is nowhere on disk in clear. */
+function allBytes(folder: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) parts.push(readFileSync(join(entry.parentPath, entry.name)));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('store commands', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cli-store-'));
+  const env = cliEnvironment({ AWS_COPILOT_DATA_DIR: dataDir });
+
+  it('stores credentials write-only: masked back, sealed on disk, removable', async () => {
+    const input = JSON.stringify({
+      kind: 'access-key',
+      access_key_id: ACCESS_KEY,
+      secret_access_key: SECRET_KEY,
+    });
+    const saved = await runWithStdin(['credentials', 'set', '--name', 'prod'], env, input);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain('AKIA…0042');
+    expect(saved.stdout + saved.stderr).not.toContain(SECRET_KEY);
+    const shown = await runCli(['credentials', 'show'], env);
+    expect(JSON.parse(shown.stdout)).toEqual([
+      expect.objectContaining({
+        name: 'prod',
+        masked: expect.objectContaining({ access_key_id: 'AKIA…0042' }),
+      }),
+    ]);
+    expect(shown.stdout).not.toContain(SECRET_KEY);
+    const disk = allBytes(dataDir);
+    expect(disk.includes(Buffer.from(SECRET_KEY))).toBe(false);
+    expect(disk.includes(Buffer.from(ACCESS_KEY))).toBe(false);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+
+    const rotated = await runCli(['store', 'rotate-key'], env);
+    expect(rotated.stdout).toMatch(/re-encrypted 1 credential/);
+    expect((await runCli(['credentials', 'show'], env)).stdout).toContain('AKIA…0042');
+
+    expect((await runCli(['credentials', 'rm', 'prod'], env)).code).toBe(0);
+    expect(JSON.parse((await runCli(['credentials', 'show'], env)).stdout)).toEqual([]);
+  });
+
+  it('rejects malformed credentials naming the field', async () => {
+    const result = await runWithStdin(
+      ['credentials', 'set'],
+      env,
+      JSON.stringify({ kind: 'access-key', access_key_id: 'nope', secret_access_key: SECRET_KEY }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/access_key_id: an access key id is AKIA/);
+    expect(result.stderr).not.toContain(SECRET_KEY);
+  });
+
+  it('migrates, purges and lists an empty history', async () => {
+    expect((await runCli(['store', 'migrate'], env)).stdout).toMatch(/pglite store at schema version \d+/);
+    expect(JSON.parse((await runCli(['store', 'purge'], env)).stdout)).toMatchObject({
+      telemetry: 0,
+      audit: 0,
+    });
+    expect(JSON.parse((await runCli(['history', '--json'], env)).stdout)).toEqual([]);
+  });
+});
