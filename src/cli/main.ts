@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { isCopilotError } from '../errors/copilot-error.js';
 import { createCatalog } from '../tools/catalog.js';
 import { iamPolicyFor } from '../tools/registry.js';
+import { registerChatCommand } from './chat-command.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { registerSandboxCommand } from './sandbox-command.js';
 import { registerStoreCommands } from './store-commands.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .option('--sandbox', 'use the running local sandbox even when AWS credentials are configured')
     .showHelpAfterError();
 
+  registerChatCommand(program, run);
   registerToolsCommand(program, run);
   registerSandboxCommand(program, run);
   registerStoreCommands(program, run);

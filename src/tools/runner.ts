@@ -26,11 +26,18 @@ import type { ToolEnvelope, ToolErrorBody } from './envelope.js';
 import { fieldError, fieldOf } from './field-error.js';
 import { Semaphore } from './rate-limiter.js';
 import type { ToolRegistry } from './registry.js';
+import { resolveInWorkspace } from './workspace/paths.js';
 
 export interface RoleGrant {
   name: string;
   /** Tool names this role may call. */
   tools: ReadonlySet<string>;
+  /** Tools this role may only preview, never run (the planner previews every step of a plan). */
+  previewTools?: ReadonlySet<string>;
+}
+
+function roleAllows(role: RoleGrant, tool: string, mode: 'run' | 'preview' | 'compensate'): boolean {
+  return role.tools.has(tool) || (mode === 'preview' && Boolean(role.previewTools?.has(tool)));
 }
 
 export interface ToolCallRequest {
@@ -44,6 +51,8 @@ export interface ToolCallRequest {
   correlationId?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** A project folder inside the configured workspace that file tools treat as their root. */
+  workspace?: string;
 }
 
 export interface CompensationRequest {
@@ -173,8 +182,8 @@ export class ToolRunner {
           `unknown tool '${toolName}'; run 'aws-copilot tools list' to see the catalog`,
         );
       risk = tool.risk;
-      if (request.role && !request.role.tools.has(tool.name)) {
-        throw new CopilotError('role_denied', `role '${request.role.name}' may not call ${tool.name}`);
+      if (request.role && !roleAllows(request.role, tool.name, mode)) {
+        throw new CopilotError('role_denied', `role '${request.role.name}' may not ${mode} ${tool.name}`);
       }
       args = parseArgs(tool, request.args);
       risk = tool.riskOf ? tool.riskOf(args) : tool.risk;
@@ -193,7 +202,7 @@ export class ToolRunner {
       const boundArgs = args;
       const output = await this.semaphore.use(() =>
         withTimeout(this.options.settings.toolTimeoutMs, request.signal, (signal) => {
-          const context = this.context(userId, signal, created, request.onProgress);
+          const context = this.context(userId, signal, created, request.onProgress, request.workspace);
           return withAwsCallScope({ userId, signal, calls: awsCalls }, () =>
             work(boundTool, boundArgs, context),
           );
@@ -245,12 +254,16 @@ export class ToolRunner {
     signal: AbortSignal,
     created: CreatedResource[],
     onProgress: ((message: string) => void) | undefined,
+    workspace: string | undefined,
   ): ToolContext {
     const { settings, aws } = this.options;
     return {
       aws,
       settings,
-      workspace: settings.workspace,
+      // A narrower root, never a wider one: the folder must resolve inside the configured workspace.
+      workspace: workspace
+        ? resolveInWorkspace(settings.workspace, workspace, 'workspace')
+        : settings.workspace,
       signal,
       userId,
       log: this.log,

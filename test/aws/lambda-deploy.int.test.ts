@@ -47,6 +47,25 @@ describe('deploy_lambda against the sandbox', () => {
     });
   });
 
+  it('get_lambda_function reads state and environment names without values', async () => {
+    const name = uniqueName('read');
+    expectOk(
+      await harness.approveAndRun(
+        'deploy_lambda',
+        argsFor(name, { environment: { API_TOKEN: 'very-secret-value' } }),
+      ),
+    );
+    const envelope = await harness.run('get_lambda_function', { function_name: name });
+    expect(expectOk(envelope)).toMatchObject({
+      function_name: name,
+      state: 'Active',
+      environment_names: ['API_TOKEN'],
+    });
+    expect(JSON.stringify(envelope)).not.toContain('very-secret-value');
+    const missing = await harness.run('get_lambda_function', { function_name: uniqueName('absent') });
+    expect(missing).toMatchObject({ status: 'error', error: { aws_code: 'ResourceNotFoundException' } });
+  });
+
   it('makes no write call when code and configuration are unchanged', async () => {
     const name = uniqueName('same');
     expectOk(await harness.approveAndRun('deploy_lambda', argsFor(name)));

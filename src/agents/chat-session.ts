@@ -1,0 +1,212 @@
+/**
+ * A conversation: stores the transcript and every event (with its sequence number), routes each
+ * message to a workflow, runs the workflow's graph until it finishes or pauses for the person,
+ * and resumes it with the person's answer. Graph state lives in the store's checkpointer, so a
+ * paused or half-done workflow continues after a restart.
+ */
+import { randomUUID } from 'node:crypto';
+import { HumanMessage } from '@langchain/core/messages';
+import { Command } from '@langchain/langgraph';
+import { CopilotError } from '../errors/copilot-error.js';
+import { redactor } from '../guardrails/redaction.js';
+import type { AgentEvent, InterruptAnswer } from '../protocol/events.js';
+import { interruptAnswerSchema } from '../protocol/events.js';
+import { buildDeployGraph } from './deploy/graph.js';
+import { buildEcsGraph } from './ecs/graph.js';
+import { routeMessage, type Workflow } from './router.js';
+import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
+import { say } from './say.js';
+
+export type EventListener = (event: AgentEvent & { seq: number; session_id: string }) => void;
+
+export interface TurnResult {
+  sessionId: string;
+  workflow: Workflow;
+  /** `waiting` when the workflow paused for a form, credentials or an approval. */
+  status: 'waiting' | 'done';
+  /** What the paused workflow waits for. */
+  waitingFor?: unknown;
+}
+
+interface ThreadPointer {
+  workflow: Workflow;
+  threadId: string;
+}
+
+/** What ChatSessions needs of a compiled workflow graph. */
+interface WorkflowGraph {
+  invoke(input: unknown, config: Record<string, unknown>): Promise<unknown>;
+  getState(config: Record<string, unknown>): Promise<{
+    next: readonly string[];
+    tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }>;
+  }>;
+}
+
+/** Workflows that run as graphs; the others answer directly. */
+type GraphWorkflow = 'deploy' | 'ecs';
+
+export class ChatSessions {
+  private readonly graphs: Record<GraphWorkflow, WorkflowGraph>;
+
+  constructor(private readonly runtime: AgentRuntime) {
+    this.graphs = {
+      deploy: buildDeployGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
+      ecs: buildEcsGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
+    };
+  }
+
+  private graphOf(pointer: ThreadPointer): WorkflowGraph {
+    return this.graphs[pointer.workflow as GraphWorkflow];
+  }
+
+  /** Handles one message from the person; creates the session when `sessionId` is absent. */
+  async send(input: {
+    userId: string;
+    sessionId?: string;
+    text: string;
+    listener?: EventListener;
+  }): Promise<TurnResult> {
+    const session = await this.openSession(input.userId, input.sessionId, input.text);
+    const context = this.contextFor(session.id, input.userId, input.listener);
+    const text = redactor.text(input.text);
+    await this.runtime.store.sessions.appendTurn(input.userId, {
+      sessionId: session.id,
+      role: 'user',
+      content: text,
+    });
+
+    const current = await this.activeThread(session.id);
+    if (current && (await this.isWaiting(current))) {
+      // A message while a workflow waits on a form adds to what it knows; an approval needs the explicit answer.
+      return this.resume(current, context, { kind: 'form', form_id: 'chat', values: {} }, [
+        new HumanMessage(input.text),
+      ]);
+    }
+    const workflow = await routeMessage(sessionModel(this.runtime, context), input.text);
+    await this.runtime.store.sessions.setWorkflow(input.userId, session.id, workflow);
+    const pointer: ThreadPointer = { workflow, threadId: `${session.id}/${workflow}/${randomUUID()}` };
+    await context.emit({ type: 'route-select', workflow });
+    await this.runtime.store.events.append(session.id, 'thread-start', pointer);
+    if (workflow !== 'deploy' && workflow !== 'ecs') {
+      await say(context, this.notYet(workflow));
+      return { sessionId: session.id, workflow, status: 'done' };
+    }
+    return this.run(pointer, context, { messages: [new HumanMessage(input.text)] });
+  }
+
+  /** Resumes a paused workflow with the person's answer (form values, an approval, credentials stored). */
+  async answer(input: {
+    userId: string;
+    sessionId: string;
+    answer: unknown;
+    listener?: EventListener;
+  }): Promise<TurnResult> {
+    const parsed = interruptAnswerSchema.safeParse(input.answer);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CopilotError(
+        'invalid_input',
+        `answer.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
+    if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
+    const current = await this.activeThread(session.id);
+    if (!current || !(await this.isWaiting(current))) {
+      throw new CopilotError('conflict', 'nothing in this session is waiting for an answer');
+    }
+    return this.resume(current, this.contextFor(session.id, input.userId, input.listener), parsed.data, []);
+  }
+
+  private async resume(
+    pointer: ThreadPointer,
+    context: SessionContext,
+    answer: InterruptAnswer,
+    messages: HumanMessage[],
+  ): Promise<TurnResult> {
+    const resume = answer.kind === 'form' ? { values: answer.values } : answer;
+    return this.run(
+      pointer,
+      context,
+      new Command({ resume, ...(messages.length > 0 ? { update: { messages } } : {}) }),
+    );
+  }
+
+  private async run(pointer: ThreadPointer, context: SessionContext, input: unknown): Promise<TurnResult> {
+    const config = this.configFor(pointer, context);
+    try {
+      await this.graphOf(pointer).invoke(input, config);
+    } catch (error) {
+      const copilot = error instanceof CopilotError ? error : undefined;
+      await context.emit({
+        type: 'error',
+        code: copilot?.code ?? 'internal',
+        message: redactor.text((error as Error).message),
+      });
+      return { sessionId: context.sessionId, workflow: pointer.workflow, status: 'done' };
+    }
+    const state = await this.graphOf(pointer).getState(config);
+    const waitingFor = state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
+    return {
+      sessionId: context.sessionId,
+      workflow: pointer.workflow,
+      status: waitingFor ? 'waiting' : 'done',
+      ...(waitingFor ? { waitingFor } : {}),
+    };
+  }
+
+  private configFor(pointer: ThreadPointer, context: SessionContext) {
+    return {
+      configurable: { thread_id: pointer.threadId, runtime: this.runtime, session: context },
+      recursionLimit: 100,
+    };
+  }
+
+  private async isWaiting(pointer: ThreadPointer): Promise<boolean> {
+    const state = await this.graphOf(pointer).getState({ configurable: { thread_id: pointer.threadId } });
+    return state.next.length > 0;
+  }
+
+  /** The workflow thread this session started last, read back from its stored events. */
+  private async activeThread(sessionId: string): Promise<ThreadPointer | undefined> {
+    const events = await this.runtime.store.events.listAfter(sessionId, 0);
+    const last = events.filter((event) => event.type === 'thread-start').at(-1);
+    const pointer = last?.payload as ThreadPointer | undefined;
+    return pointer?.workflow === 'deploy' || pointer?.workflow === 'ecs' ? pointer : undefined;
+  }
+
+  private async openSession(userId: string, sessionId: string | undefined, text: string) {
+    if (sessionId) {
+      const existing = await this.runtime.store.sessions.get(userId, sessionId);
+      if (existing) return existing;
+    }
+    return this.runtime.store.sessions.create({
+      id: sessionId ?? randomUUID(),
+      userId,
+      title: redactor.text(text).slice(0, 80),
+    });
+  }
+
+  private contextFor(sessionId: string, userId: string, listener: EventListener | undefined): SessionContext {
+    const { store } = this.runtime;
+    return {
+      sessionId,
+      userId,
+      emit: async (event) => {
+        // One redaction for every event, whatever produced it.
+        const safe = redactor.value(event);
+        const stored = await store.events.append(sessionId, safe.type, safe);
+        if (safe.type === 'message-end') {
+          await store.sessions.appendTurn(userId, { sessionId, role: 'assistant', content: safe.text });
+        }
+        listener?.({ ...safe, seq: stored.seq, session_id: sessionId });
+      },
+    };
+  }
+
+  private notYet(workflow: Workflow): string {
+    return workflow === 'chat'
+      ? 'I can deploy an application to AWS (say "deploy my app from ./path to us-east-1 on Lambda") or diagnose an ECS service. What would you like to do?'
+      : `The ${workflow} workflow is handled by the tool catalog for now: run it with 'aws-copilot tools run'.`;
+  }
+}

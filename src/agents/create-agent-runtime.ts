@@ -1,0 +1,68 @@
+/** Assembles the product from settings: store, vault, runner, models with per-session budgets. */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { Settings } from '../config/settings.js';
+import { ApprovalLedger } from '../guardrails/approvals.js';
+import { createChatModel } from '../models/create-chat-model.js';
+import { loadModelSettings } from '../models/model-settings.js';
+import { OfflineChatModel } from '../models/offline/offline-chat-model.js';
+import { TokenBudget } from '../models/token-budget.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/ports.js';
+import type { AwsClientFactory } from '../tools/aws/clients.js';
+import { createCatalog } from '../tools/catalog.js';
+import { ToolRunner } from '../tools/runner.js';
+import { ChatSessions } from './chat-session.js';
+import type { AgentRuntime } from './runtime.js';
+
+export interface AgentApp {
+  runtime: AgentRuntime;
+  sessions: ChatSessions;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function createAgentApp(input: {
+  settings: Settings;
+  aws: AwsClientFactory;
+  nonInteractive?: boolean;
+  /** Whether AWS calls for a user will find credentials (sandbox, environment, vault). */
+  hasCredentials: (userId: string) => Promise<boolean>;
+}): Promise<AgentApp> {
+  const { settings, aws } = input;
+  const store = await openStore(settings);
+  const modelSettings = loadModelSettings();
+  const offline = () => new OfflineChatModel({});
+  const model = createChatModel(modelSettings, { offline });
+  const perSession = new Map<string, BaseChatModel>();
+  // One ledger: the runner accepts exactly the approvals the workflows issue from people's answers.
+  const approvals = new ApprovalLedger();
+  const runtime: AgentRuntime = {
+    settings,
+    store,
+    runner: new ToolRunner({ registry: createCatalog(), settings, aws, approvals, audit: store.audit }),
+    approvals,
+    model,
+    modelFor: (sessionId) => {
+      let sessionModelInstance = perSession.get(sessionId);
+      if (!sessionModelInstance) {
+        sessionModelInstance = createChatModel(modelSettings, {
+          offline,
+          budget: TokenBudget.fromSettings(modelSettings),
+        });
+        perSession.set(sessionId, sessionModelInstance);
+      }
+      return sessionModelInstance;
+    },
+    ...(input.nonInteractive ? { nonInteractive: true } : {}),
+    hasCredentials: input.hasCredentials,
+  };
+  return {
+    runtime,
+    sessions: new ChatSessions(runtime),
+    store,
+    close: async () => {
+      aws.destroy();
+      await store.close();
+    },
+  };
+}

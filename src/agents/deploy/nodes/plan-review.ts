@@ -1,0 +1,131 @@
+/**
+ * Plan, compliance review and dry run. The plan is drafted in code from the request; the
+ * Compliance & Safety Officer applies the policy and records its decision; every step is
+ * previewed through the runner (the planner may preview, never run). A failed preview stops
+ * the plan before anyone is asked to approve it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { CopilotError } from '../../../errors/copilot-error.js';
+import { evaluatePolicy } from '../../../guardrails/policy.js';
+import type { ToolPreview } from '../../../tools/define-tool.js';
+import { RateLimiter } from '../../../tools/rate-limiter.js';
+import { observedNode } from '../../node-runner.js';
+import { ROLES } from '../../roles.js';
+import { runtimeOf, sessionContextOf } from '../../runtime.js';
+import { draftPlan } from '../draft-plan.js';
+import type { DeployStateType, DeployUpdate } from '../state.js';
+
+/** Spec limit: 4 planning cycles per minute per user, process-wide. */
+const planningCycles = new RateLimiter(4 / 60, 4);
+
+export const planNode = observedNode(
+  'plan',
+  'planning-validation',
+  async (state: DeployStateType, config): Promise<DeployUpdate> => {
+    const runtime = runtimeOf(config);
+    const session = sessionContextOf(config);
+    await planningCycles.acquire(session.userId, config.signal);
+    const request = state.request as Parameters<typeof draftPlan>[0]['request'];
+    const plan = draftPlan({
+      request,
+      projectDir: state.projectDir as string,
+      account: state.account ?? '000000000000',
+      runner: runtime.runner,
+    });
+    let deploymentId = state.deploymentId;
+    if (!deploymentId) {
+      deploymentId = randomUUID();
+      await runtime.store.deployments.create({
+        id: deploymentId,
+        userId: session.userId,
+        sessionId: session.sessionId,
+        status: 'planning',
+        target: request.target,
+        region: request.region,
+        repoUrlHash: createHash('sha256').update(request.repo).digest('hex'),
+        planHash: plan.hash,
+        plan: {
+          summary: plan.summary,
+          steps: plan.steps.map((step) => ({ id: step.id, tool: step.tool, description: step.description })),
+        },
+      });
+    } else {
+      await runtime.store.deployments.update(session.userId, deploymentId, {
+        status: 'planning',
+        planHash: plan.hash,
+      });
+    }
+    return { plan, deploymentId, previews: undefined, approvedHash: undefined, compliance: undefined };
+  },
+);
+
+export const complianceNode = observedNode(
+  'compliance',
+  'compliance-officer',
+  async (state: DeployStateType, config): Promise<DeployUpdate> => {
+    const runtime = runtimeOf(config);
+    const session = sessionContextOf(config);
+    const plan = state.plan;
+    if (!plan) throw new CopilotError('internal', 'compliance review without a plan');
+    const decision = evaluatePolicy(plan.steps, { interactive: !runtime.nonInteractive });
+    await runtime.store.compliance.record({
+      id: randomUUID(),
+      sessionId: session.sessionId,
+      planId: plan.id,
+      agent: ROLES.compliance.name,
+      decision: decision.decision,
+      reasonCode: decision.reasonCode,
+      reason: decision.reason,
+      at: new Date().toISOString(),
+    });
+    await session.emit({
+      type: 'compliance-decision',
+      plan_id: plan.id,
+      decision: decision.decision,
+      reason_code: decision.reasonCode,
+      reason: decision.reason,
+    });
+    if (decision.decision === 'veto') {
+      return {
+        compliance: decision,
+        outcome: 'vetoed',
+        problem: `The compliance officer blocked this plan (${decision.reasonCode}): ${decision.reason}. Only a person can override that; nothing was changed.`,
+      };
+    }
+    return { compliance: decision };
+  },
+);
+
+export const dryRunNode = observedNode(
+  'dry-run',
+  'planning-validation',
+  async (state: DeployStateType, config): Promise<DeployUpdate> => {
+    const runtime = runtimeOf(config);
+    const { userId } = sessionContextOf(config);
+    const plan = state.plan;
+    if (!plan) throw new CopilotError('internal', 'dry run without a plan');
+    const previews: ToolPreview[] = [];
+    const failures: string[] = [];
+    for (const step of plan.steps) {
+      const envelope = await runtime.runner.call<ToolPreview>({
+        tool: step.tool,
+        args: step.args,
+        mode: 'preview',
+        role: ROLES.planner,
+        userId,
+        correlationId: state.deploymentId,
+        workspace: state.projectDir,
+      });
+      if (envelope.status === 'error') failures.push(`${step.id} (${step.tool}): ${envelope.error.message}`);
+      else if (envelope.preview) previews.push(envelope.preview);
+    }
+    if (failures.length > 0) {
+      return {
+        previews,
+        outcome: 'failed',
+        problem: `The dry run found problems, so nothing was changed and no approval is asked:\n- ${failures.join('\n- ')}`,
+      };
+    }
+    return { previews };
+  },
+);
