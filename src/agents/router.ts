@@ -13,7 +13,7 @@ const routeTool = {
     workflow: z
       .enum(WORKFLOWS)
       .describe(
-        'deploy: deploy or ship an application or repository to AWS; ecs: diagnose or repair an ECS service that is slow, failing, crashing or not running; tool: one explicit AWS action (launch, list, upload, stop...); chat: anything else',
+        'deploy: deploy, ship or release an application, project, repository or folder to AWS (Lambda, EC2, S3 static site, ECS Fargate), even when the request also names its AMI, bucket, role or region; ecs: diagnose or repair an ECS service that is slow, failing, crashing or not running; tool: one explicit AWS action (launch, list, upload, stop...); chat: anything else',
       ),
   }),
 };

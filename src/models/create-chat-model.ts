@@ -6,9 +6,9 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatOpenAI } from '@langchain/openai';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { CopilotError } from '../errors/copilot-error.js';
 import { ManagedChatModel, type ModelCallRecord, type ModelTier } from './managed-chat-model.js';
 import type { ModelSettings } from './model-settings.js';
+import { OfflineChatModel } from './offline/offline-chat-model.js';
 import type { TokenBudget } from './token-budget.js';
 
 export interface CreateChatModelOptions {
@@ -20,7 +20,7 @@ export interface CreateChatModelOptions {
   budget?: TokenBudget;
   /** Bedrock's AWS credentials (a static identity or a provider); unset means the SDK's standard chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Builds the model for provider 'offline'. */
+  /** Builds the model for provider 'offline' instead of the built-in one (a test double, a scripted model). */
   offline?: () => BaseChatModel;
   /** Receives one record per call (prompt hash and token counts) instead of the debug log. */
   onCall?: (record: ModelCallRecord) => void;
@@ -108,12 +108,8 @@ export function createChatModel(
   const { budget, onCall } = options;
   const common = { ...(budget ? { budget } : {}), ...(onCall ? { onCall } : {}) };
   if (settings.provider === 'offline') {
-    if (!options.offline)
-      throw new CopilotError(
-        'internal',
-        "provider 'offline' needs the offline model factory (option 'offline')",
-      );
-    return new ManagedChatModel({ standard: options.offline(), tier: 'standard', ...common });
+    const standard = options.offline?.() ?? new OfflineChatModel({});
+    return new ManagedChatModel({ standard, tier: 'standard', ...common });
   }
   const temperature =
     options.purpose === 'creative' ? settings.creativeTemperature : settings.planningTemperature;

@@ -54,6 +54,8 @@ export interface ManagedChatModelFields extends BaseChatModelParams {
   tools?: ToolSchema[];
   /** Called after each successful call; the default writes a debug log line. */
   onCall?: (record: ModelCallRecord) => void;
+  /** Set by `withStructuredOutput`: a single bound tool is forced, so the answer cannot come back as prose. */
+  forceSingleTool?: boolean;
 }
 
 interface Call {
@@ -129,22 +131,39 @@ export class ManagedChatModel extends BaseChatModel<BaseChatModelCallOptions, AI
     tools: BindToolsInput[],
     kwargs?: Partial<BaseChatModelCallOptions>,
   ): Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions> {
+    const schemas = tools.map(toToolSchema);
+    const forced = this.fields.forceSingleTool && schemas.length === 1 && kwargs?.tool_choice === undefined;
     const bind = (model: ChatRunnable): ChatRunnable => {
-      const bindable = model as Partial<Pick<BaseChatModel, 'bindTools'>>;
+      const bindable = model as Partial<Pick<BaseChatModel, 'bindTools'>> & {
+        supportsToolChoiceValues?: string[];
+      };
       if (typeof bindable.bindTools !== 'function')
         throw new CopilotError(
           'internal',
           'tools are already bound to this model; bind them once, on the model itself',
         );
-      return bindable.bindTools(tools, kwargs) as ChatRunnable;
+      // Bedrock models that cannot be told which tool to call are asked without forcing.
+      const canForce = bindable.supportsToolChoiceValues?.includes('tool') ?? true;
+      const choice = forced && canForce ? { tool_choice: schemas[0]?.name } : {};
+      return bindable.bindTools(tools, { ...kwargs, ...choice }) as ChatRunnable;
     };
     const { standard, economy } = this.fields;
     return new ManagedChatModel({
       ...this.fields,
       standard: bind(standard),
       ...(economy ? { economy: bind(economy) } : {}),
-      tools: tools.map(toToolSchema),
+      tools: schemas,
     });
+  }
+
+  /**
+   * LangChain's generic structured output binds one tool without forcing it, and a hosted model may then answer in
+   * prose; this one forces the tool (the signature mirrors the base class's overloads).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the base method is overloaded on these types
+  override withStructuredOutput(outputSchema: any, config?: any): any {
+    const forcing = new ManagedChatModel({ ...this.fields, forceSingleTool: true });
+    return BaseChatModel.prototype.withStructuredOutput.call(forcing, outputSchema, config);
   }
 
   /** Picks the model for this call, then claims its input tokens: a call over budget fails here, before any request. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactor } from '../guardrails/redaction.js';
-import { loadModelSettings } from './model-settings.js';
+import { loadModelSettings, modelEnvironmentVariables } from './model-settings.js';
 
 describe('loadModelSettings', () => {
   it('defaults to the offline model when no key is configured', () => {
@@ -16,7 +16,10 @@ describe('loadModelSettings', () => {
   });
 
   it('picks OpenAI when OPENAI_API_KEY is set, with gpt-4.1-mini and gpt-4o-mini as fallback', () => {
-    const settings = loadModelSettings({}, { env: { OPENAI_API_KEY: 'sk-one', ANTHROPIC_API_KEY: 'sk-two' } });
+    const settings = loadModelSettings(
+      {},
+      { env: { OPENAI_API_KEY: 'sk-one', ANTHROPIC_API_KEY: 'sk-two' } },
+    );
     expect(settings).toMatchObject({
       provider: 'openai',
       model: 'gpt-4.1-mini',
@@ -26,7 +29,10 @@ describe('loadModelSettings', () => {
   });
 
   it('picks Anthropic when only ANTHROPIC_API_KEY is set', () => {
-    const settings = loadModelSettings({}, { env: { ANTHROPIC_API_KEY: 'sk-ant', ANTHROPIC_BASE_URL: 'http://proxy:8080' } });
+    const settings = loadModelSettings(
+      {},
+      { env: { ANTHROPIC_API_KEY: 'sk-ant', ANTHROPIC_BASE_URL: 'http://proxy:8080' } },
+    );
     expect(settings).toMatchObject({
       provider: 'anthropic',
       model: 'claude-sonnet-4-5',
@@ -39,20 +45,36 @@ describe('loadModelSettings', () => {
     const us = loadModelSettings({ provider: 'bedrock' }, { env: { AWS_REGION: 'us-east-2' } });
     expect(us.model).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
     expect(us.fallbackModel).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
-    const eu = loadModelSettings({}, { env: { AWS_COPILOT_MODEL_PROVIDER: 'bedrock', AWS_REGION: 'eu-west-1' } });
+    const eu = loadModelSettings(
+      {},
+      { env: { AWS_COPILOT_MODEL_PROVIDER: 'bedrock', AWS_REGION: 'eu-west-1' } },
+    );
     expect(eu.model).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
     const endpoint = loadModelSettings(
       { provider: 'bedrock' },
-      { env: { AWS_COPILOT_BEDROCK_ENDPOINT: 'http://127.0.0.1:4010', AWS_COPILOT_MODEL: 'amazon.nova-pro-v1:0' } },
+      {
+        env: {
+          AWS_COPILOT_BEDROCK_ENDPOINT: 'http://127.0.0.1:4010',
+          AWS_COPILOT_MODEL: 'amazon.nova-pro-v1:0',
+        },
+      },
     );
-    expect(endpoint).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', model: 'amazon.nova-pro-v1:0', region: 'us-east-1' });
+    expect(endpoint).toMatchObject({
+      baseUrl: 'http://127.0.0.1:4010',
+      model: 'amazon.nova-pro-v1:0',
+      region: 'us-east-1',
+    });
   });
 
   it('resolves option > environment > config file > default', () => {
     const settings = loadModelSettings(
       { planningTemperature: 0 },
       {
-        env: { OPENAI_API_KEY: 'sk-x', AWS_COPILOT_PLANNING_TEMPERATURE: '0.7', AWS_COPILOT_MODEL: 'gpt-4.1' },
+        env: {
+          OPENAI_API_KEY: 'sk-x',
+          AWS_COPILOT_PLANNING_TEMPERATURE: '0.7',
+          AWS_COPILOT_MODEL: 'gpt-4.1',
+        },
         file: { planningTemperature: 0.9, model: 'gpt-5', inputTokenBudget: 50_000 },
       },
     );
@@ -67,14 +89,22 @@ describe('loadModelSettings', () => {
       AWS_COPILOT_MODEL: 'llama3.1',
     };
     const settings = loadModelSettings({}, { env });
-    expect(settings).toMatchObject({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' });
+    expect(settings).toMatchObject({
+      provider: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+    });
     // The OpenAI key belongs to OpenAI: it is not handed to another server.
     expect(settings.apiKey).toBeUndefined();
-    expect(loadModelSettings({}, { env: { ...env, AWS_COPILOT_MODEL_API_KEY: 'tok-1234' } }).apiKey).toBe('tok-1234');
+    expect(loadModelSettings({}, { env: { ...env, AWS_COPILOT_MODEL_API_KEY: 'tok-1234' } }).apiKey).toBe(
+      'tok-1234',
+    );
   });
 
   it('says which variable to set when something required is missing', () => {
-    expect(() => loadModelSettings({ provider: 'openai' }, { env: {} })).toThrow(/set the environment variable OPENAI_API_KEY/);
+    expect(() => loadModelSettings({ provider: 'openai' }, { env: {} })).toThrow(
+      /set the environment variable OPENAI_API_KEY/,
+    );
     expect(() => loadModelSettings({}, { env: { AWS_COPILOT_MODEL_PROVIDER: 'anthropic' } })).toThrow(
       /ANTHROPIC_API_KEY/,
     );
@@ -82,7 +112,12 @@ describe('loadModelSettings', () => {
       /set AWS_COPILOT_MODEL_BASE_URL \(for example http:\/\/127\.0\.0\.1:11434\/v1 for Ollama\)/,
     );
     expect(() =>
-      loadModelSettings({}, { env: { AWS_COPILOT_MODEL_PROVIDER: 'openai-compatible', AWS_COPILOT_MODEL_BASE_URL: 'http://h/v1' } }),
+      loadModelSettings(
+        {},
+        {
+          env: { AWS_COPILOT_MODEL_PROVIDER: 'openai-compatible', AWS_COPILOT_MODEL_BASE_URL: 'http://h/v1' },
+        },
+      ),
     ).toThrow(/setting 'model' is required for provider 'openai-compatible': set AWS_COPILOT_MODEL/);
   });
 
@@ -106,5 +141,18 @@ describe('loadModelSettings', () => {
     loadModelSettings({}, { env: { OPENAI_API_KEY: 'sk-registered-0123456789' } });
     expect(redactor.text('key=sk-registered-0123456789 used')).not.toContain('sk-registered-0123456789');
     expect(redactor.text('the key sk-registered-0123456789')).toBe('the key ***');
+  });
+
+  it('lists every variable it reads, for the README', () => {
+    expect(modelEnvironmentVariables()).toEqual(
+      expect.arrayContaining([
+        'AWS_COPILOT_MODEL_PROVIDER',
+        'OPENAI_API_KEY',
+        'ANTHROPIC_BASE_URL',
+        'AWS_COPILOT_BEDROCK_ENDPOINT',
+        'AWS_COPILOT_MODEL_BASE_URL',
+        'AWS_COPILOT_INPUT_TOKEN_BUDGET',
+      ]),
+    );
   });
 });

@@ -107,6 +107,15 @@ export function modelSettingVariable(key: Key, provider: ModelProvider): string 
   return environmentNames(key, provider)[0];
 }
 
+/** Every environment variable the model settings read, for the README and its test. */
+export function modelEnvironmentVariables(): string[] {
+  const names = new Set<string>();
+  for (const key of Object.keys(modelSettingsSchema.shape) as Key[])
+    for (const provider of MODEL_PROVIDERS)
+      for (const name of environmentNames(key, provider)) names.add(name);
+  return [...names];
+}
+
 const DEFAULT_MODEL: Record<ModelProvider, string | undefined> = {
   offline: 'offline',
   openai: 'gpt-4.1-mini',

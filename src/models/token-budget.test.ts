@@ -50,9 +50,13 @@ describe('TokenBudget', () => {
     expect(() => new TokenBudget({ inputLimit: 120_001, outputLimit: 1000 })).toThrow(
       /AWS_COPILOT_INPUT_TOKEN_BUDGET is 120,001 tokens, above the hard ceiling of 120,000/,
     );
-    expect(() => new TokenBudget({ inputLimit: 1000, outputLimit: 60_001 })).toThrow(/AWS_COPILOT_OUTPUT_TOKEN_BUDGET/);
+    expect(() => new TokenBudget({ inputLimit: 1000, outputLimit: 60_001 })).toThrow(
+      /AWS_COPILOT_OUTPUT_TOKEN_BUDGET/,
+    );
     expect(() => new TokenBudget({ inputLimit: 0, outputLimit: 10 })).toThrow(/positive whole number/);
-    expect(TokenBudget.fromSettings({ inputTokenBudget: 120_000, outputTokenBudget: 60_000 }).snapshot()).toMatchObject({
+    expect(
+      TokenBudget.fromSettings({ inputTokenBudget: 120_000, outputTokenBudget: 60_000 }).snapshot(),
+    ).toMatchObject({
       input_limit: 120_000,
       output_limit: 60_000,
     });
@@ -70,7 +74,10 @@ describe('TokenBudget', () => {
     expect(budget.snapshot()).toMatchObject({
       input_used: 110,
       output_used: 7,
-      deployments: { 'dep-a': { input_used: 100, output_used: 5 }, 'dep-b': { input_used: 7, output_used: 1 } },
+      deployments: {
+        'dep-a': { input_used: 100, output_used: 5 },
+        'dep-b': { input_used: 7, output_used: 1 },
+      },
     });
   });
 });

@@ -30,7 +30,10 @@ describe('countMessageTokens', () => {
         'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.',
       ),
       new SystemMessage({ name: 'example_user', content: 'New synergies will help drive top-line growth.' }),
-      new SystemMessage({ name: 'example_assistant', content: 'Things working well together will increase revenue.' }),
+      new SystemMessage({
+        name: 'example_assistant',
+        content: 'Things working well together will increase revenue.',
+      }),
       new SystemMessage({
         name: 'example_user',
         content:
@@ -61,7 +64,11 @@ describe('countMessageTokens', () => {
           type: 'object',
           properties: {
             location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' },
-            unit: { type: 'string', description: 'The unit of temperature to return', enum: ['celsius', 'fahrenheit'] },
+            unit: {
+              type: 'string',
+              description: 'The unit of temperature to return',
+              enum: ['celsius', 'fahrenheit'],
+            },
           },
           required: ['location'],
         },
@@ -116,7 +123,11 @@ describe('tool schemas', () => {
   it('counts nested properties too', () => {
     const flat = toToolSchema({
       type: 'function',
-      function: { name: 'f', description: 'd', parameters: { type: 'object', properties: { a: { type: 'object' } } } },
+      function: {
+        name: 'f',
+        description: 'd',
+        parameters: { type: 'object', properties: { a: { type: 'object' } } },
+      },
     });
     const nested = toToolSchema({
       type: 'function',
@@ -125,7 +136,9 @@ describe('tool schemas', () => {
         description: 'd',
         parameters: {
           type: 'object',
-          properties: { a: { type: 'object', properties: { subnet_id: { type: 'string', description: 'subnet' } } } },
+          properties: {
+            a: { type: 'object', properties: { subnet_id: { type: 'string', description: 'subnet' } } },
+          },
         },
       },
     });
@@ -137,7 +150,12 @@ describe('tool schemas', () => {
 describe('countOutputTokens', () => {
   it('counts the answer text and its tool calls, without prompt framing', () => {
     expect(countOutputTokens(new AIMessage('hello world'))).toBe(2);
-    const call = new AIMessage({ content: '', tool_calls: [{ id: 'c', name: 'stop_task', args: { task: 't-1' } }] });
-    expect(countOutputTokens(call)).toBe(3 + countTextTokens('stop_task') + countTextTokens('{"task":"t-1"}'));
+    const call = new AIMessage({
+      content: '',
+      tool_calls: [{ id: 'c', name: 'stop_task', args: { task: 't-1' } }],
+    });
+    expect(countOutputTokens(call)).toBe(
+      3 + countTextTokens('stop_task') + countTextTokens('{"task":"t-1"}'),
+    );
   });
 });

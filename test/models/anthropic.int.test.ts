@@ -98,6 +98,16 @@ describe('anthropic provider', () => {
     expect(last.content).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: 'toolu_01' })]);
   });
 
+  it('forces the tool for structured output', async () => {
+    const { server, settings } = await setup(() => ({
+      toolCall: { id: 'toolu_02', name: 'extract', args: { cluster: 'prod', service: 'api' } },
+    }));
+    const target = z.object({ cluster: z.string(), service: z.string() });
+    const result = await createChatModel(settings).withStructuredOutput(target).invoke('fix api on prod');
+    expect(result).toEqual({ cluster: 'prod', service: 'api' });
+    expect(server.requests[0]?.body.tool_choice).toEqual({ type: 'tool', name: 'extract' });
+  });
+
   it('captures usage from message_start and message_delta into the budget', async () => {
     const { settings } = await setup(() => ({ text: ['ok'], usage: { input: 120, output: 30 } }));
     const budget = TokenBudget.fromSettings(settings);

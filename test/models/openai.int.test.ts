@@ -109,6 +109,20 @@ describe('openai provider', () => {
     });
   });
 
+  it('answers structured output through a forced tool call', async () => {
+    const { server, settings } = await setup((request) => ({
+      toolCall: {
+        id: 'call_9',
+        name: request.body.tools[0].function.name,
+        args: { verdict: 'approve', reason: 'ok' },
+      },
+    }));
+    const verdict = z.object({ verdict: z.enum(['approve', 'veto']), reason: z.string() });
+    const result = await createChatModel(settings).withStructuredOutput(verdict).invoke('Review the plan');
+    expect(result).toEqual({ verdict: 'approve', reason: 'ok' });
+    expect(server.requests[0]?.body.tool_choice).toEqual({ type: 'function', function: { name: 'extract' } });
+  });
+
   it('captures the usage the server reports, and logs the prompt hash, never the prompt or the key', async () => {
     const { settings } = await setup(() => ({ text: ['Done.'], usage: { input: 42, output: 5 } }));
     const records: ModelCallRecord[] = [];
@@ -129,6 +143,8 @@ describe('openai provider', () => {
     const logged = JSON.stringify(records);
     expect(logged).not.toContain('secret plan');
     expect(logged).not.toContain(API_KEY);
+    // Tracers serialise the model; its key must not come along.
+    expect(JSON.stringify(createChatModel(settings))).not.toContain(API_KEY);
   });
 
   it('falls back to gpt-4o-mini when gpt-4.1-mini fails with a 500', async () => {

@@ -8,6 +8,7 @@ import { redactor } from '../../guardrails/redaction.js';
 import type { JournalEntry } from '../../store/ports.js';
 import type { CreatedResource } from '../../tools/define-tool.js';
 import type { ToolEnvelope } from '../../tools/envelope.js';
+import type { RoleGrant } from '../../tools/runner.js';
 import type { Plan } from '../plan.js';
 import { ROLES } from '../roles.js';
 import type { AgentRuntime, SessionContext } from '../runtime.js';
@@ -44,6 +45,8 @@ export async function executePlan(input: {
   deploymentId: string;
   plan: Plan;
   approval: Approval;
+  /** The role whose allow-list the runner checks (default: the deployment executor). */
+  role?: RoleGrant;
 }): Promise<ExecutionResult> {
   const { runtime, session, deploymentId, plan, approval } = input;
   const { deployments } = runtime.store;
@@ -84,7 +87,7 @@ export async function executePlan(input: {
     const envelope = await runtime.runner.call({
       tool: step.tool,
       args: step.args,
-      role: ROLES.executor,
+      role: input.role ?? ROLES.executor,
       approval,
       userId: session.userId,
       correlationId: deploymentId,
@@ -150,6 +153,7 @@ export async function compensate(input: {
   plan: Plan;
   approval: Approval;
   outcomes: StepOutcome[];
+  role?: RoleGrant;
 }): Promise<Extract<ExecutionResult, { status: 'failed' }>['rollback']> {
   const { runtime, session, deploymentId, plan, approval } = input;
   const report: Extract<ExecutionResult, { status: 'failed' }>['rollback'] = [];
@@ -171,7 +175,7 @@ export async function compensate(input: {
         created: outcome.created,
       },
       approval,
-      role: ROLES.executor,
+      role: input.role ?? ROLES.executor,
       userId: session.userId,
       correlationId: deploymentId,
     });

@@ -3,6 +3,7 @@
  * called shop-api", "reason: disk full", lists ("services web and api"), distinctive formats
  * (ami-..., i-..., ARNs) and values shaped like the field's own example ("/ecs/web").
  */
+import type { QuotedMention } from './entities.js';
 import { acceptsToken, claim, cueAt, type ExtractState, FILLERS, isClaimed } from './extract-state.js';
 import type { FieldInfo } from './field-kinds.js';
 import { isConceptWord } from './lexicon.js';
@@ -30,6 +31,15 @@ function tokensWithin(state: ExtractState, start: number, end: number): Token[] 
   return state.mentions.tokens.filter((token) => token.start >= start && token.end <= end);
 }
 
+function quotedCandidate(state: ExtractState, quote: QuotedMention, strength: number): Candidate {
+  return {
+    value: quote.value,
+    strength,
+    tokens: tokensWithin(state, quote.start, quote.end),
+    quoteStart: quote.start,
+  };
+}
+
 function valueAfter(
   info: FieldInfo,
   state: ExtractState,
@@ -52,14 +62,7 @@ function valueAfter(
   const first = tokens[index];
   if (!first || tokens[index - 1]?.boundaryAfter) return undefined;
   const quote = quotedAt(state, first);
-  if (quote) {
-    return {
-      value: quote.value,
-      strength: 3.5,
-      tokens: tokensWithin(state, quote.start, quote.end),
-      quoteStart: quote.start,
-    };
-  }
+  if (quote) return quotedCandidate(state, quote, 3.5);
   if (!acceptsToken(info, first, state, 'after')) return undefined;
   const taken = [first];
   if (isList) {
@@ -117,9 +120,7 @@ function valueBefore(
   const token = tokens[index];
   if (!token || token.boundaryAfter) return undefined;
   const quote = quotedAt(state, token);
-  if (quote) {
-    return { value: quote.value, strength: 2.5, tokens: tokensWithin(state, quote.start, quote.end) };
-  }
+  if (quote) return quotedCandidate(state, quote, 2.5);
   if (!acceptsToken(info, token, state, 'before')) return undefined;
   if (!isList) return { value: token.raw, strength: 2, tokens: [token] };
   // "the api and worker services": walk back over a list.
@@ -184,14 +185,7 @@ export function textCandidate(info: FieldInfo, state: ExtractState): Candidate |
     const first = tokens[start];
     if (!first || isClaimed(state, first)) continue;
     const quote = quotedAt(state, first);
-    if (quote) {
-      return {
-        value: quote.value,
-        strength: 3.5,
-        tokens: tokensWithin(state, quote.start, quote.end),
-        quoteStart: quote.start,
-      };
-    }
+    if (quote) return quotedCandidate(state, quote, 3.5);
     const taken: Token[] = [];
     for (let next = start; next < tokens.length; next++) {
       const token = tokens[next];

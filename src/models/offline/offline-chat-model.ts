@@ -18,8 +18,8 @@ import { normalizeTool, type ToolSpec } from './tool-spec.js';
 import { type Decision, decide, type ToolChoiceSetting } from './understand.js';
 
 export interface OfflineChatModelCallOptions extends BaseChatModelCallOptions {
-  /** Tools bound with `bindTools`, already normalized. */
-  tools?: ToolSpec[];
+  /** Tools bound with `bindTools` (normalized), or any tool LangChain accepts. */
+  tools?: Array<ToolSpec | BindToolsInput>;
 }
 
 export interface OfflineChatModelFields {
@@ -45,6 +45,10 @@ export function toolChoiceOf(choice: unknown): ToolChoiceSetting {
     if (record.type === 'any') return 'any';
   }
   return 'auto';
+}
+
+function isToolSpec(tool: ToolSpec | BindToolsInput): tool is ToolSpec {
+  return typeof tool === 'object' && tool !== null && 'variants' in tool && Array.isArray(tool.variants);
 }
 
 /** A stable id for a tool call, so the same conversation always yields the same call. */
@@ -116,7 +120,8 @@ export class OfflineChatModel extends BaseChatModel<OfflineChatModelCallOptions,
     messages: BaseMessage[],
     options: this['ParsedCallOptions'],
   ): { message: AIMessageChunk; decision: Decision } {
-    const tools = options.tools ?? [];
+    // Tools bound with bindTools arrive normalized; tools passed straight in call options may not be.
+    const tools = (options.tools ?? []).map((tool) => (isToolSpec(tool) ? tool : normalizeTool(tool)));
     const decision = decide(messages, tools, toolChoiceOf(options.tool_choice));
     const input = countMessageTokens(messages, toolSchemas(tools));
     const base = { model_name: this.modelName, model_provider: 'offline' };

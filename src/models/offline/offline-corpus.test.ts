@@ -143,8 +143,8 @@ describe('offline model corpus', () => {
     const outcomes = await evaluate(corpus.train);
     expect(outcomes.filter((outcome) => outcome.invalid)).toEqual([]);
     const { tool, args } = report('train', outcomes);
-    expect(tool).toBeGreaterThanOrEqual(0.9);
-    expect(args).toBeGreaterThanOrEqual(0.8);
+    expect(tool).toBeGreaterThanOrEqual(0.97);
+    expect(args).toBeGreaterThanOrEqual(0.95);
   });
 
   it('routes with a described router as well as with a bare one', async () => {
@@ -156,8 +156,9 @@ describe('offline model corpus', () => {
   it('understands the held-out half', async () => {
     const outcomes = await evaluate(corpus.heldout);
     expect(outcomes.filter((outcome) => outcome.invalid)).toEqual([]);
+    // First and only measurement before any change inspired by this half: 95.0% tool, 90.1% exact args.
     const { tool, args } = report('heldout', outcomes);
-    expect(tool).toBeGreaterThanOrEqual(0.9);
-    expect(args).toBeGreaterThanOrEqual(0.7);
+    expect(tool).toBeGreaterThanOrEqual(0.93);
+    expect(args).toBeGreaterThanOrEqual(0.88);
   });
 });

@@ -57,8 +57,9 @@ function isClassifier(values: unknown[]): boolean {
 }
 
 /**
- * Required enums nobody named (a router's `workflow`) are chosen from the latest turn, or from the
- * last few turns when the latest one says nothing either way.
+ * Required enums of plain words (a router's `workflow`) are classified from the latest turn, or
+ * from the last few turns when the latest one says nothing either way; a member merely written
+ * ("what is ECS?") does not decide by itself.
  */
 function classifyEnums(spec: ToolSpec, args: Record<string, unknown>, turns: string[]): void {
   for (const variant of spec.variants) {
@@ -150,15 +151,12 @@ export function decide(messages: BaseMessage[], tools: ToolSpec[], choice: ToolC
     const call = gather(forced, turns, Number.POSITIVE_INFINITY, undefined);
     return { kind: 'call', tool: call.tool, args: call.args };
   }
-  if (choice === 'any' || tools.length === 1) {
-    const decision = decideAuto(conversation, tools);
-    if (decision.kind === 'call' || choice !== 'any') return decision;
-    const best =
-      decision.offline?.tool ?? rank(tools, turns.join('\n'))[0]?.spec.name ?? tools[0]?.name ?? '';
-    const spec = tools.find((entry) => entry.name === best) ?? tools[0];
-    if (!spec) return decision;
-    const call = gather(spec, conversation.episode.length > 0 ? conversation.episode : turns, 0, undefined);
-    return { kind: 'call', tool: call.tool, args: call.args };
-  }
-  return decideAuto(conversation, tools);
+  const decision = decideAuto(conversation, tools);
+  if (choice !== 'any' || decision.kind === 'call') return decision;
+  // "any": some tool must be called; the one the request matched best, with what was found.
+  const best = decision.offline?.tool ?? rank(tools, turns.join('\n'))[0]?.spec.name;
+  const spec = tools.find((entry) => entry.name === best) ?? tools[0];
+  if (!spec) return decision;
+  const call = gather(spec, conversation.episode.length > 0 ? conversation.episode : turns, 0, undefined);
+  return { kind: 'call', tool: call.tool, args: call.args };
 }

@@ -93,16 +93,18 @@ function templateNames(text: string): string[] {
   );
 }
 
-/** Names the Python code reads with no default: os.environ["X"], os.environ.get("X"), os.getenv("X"). */
+/**
+ * Names the Python code cannot run without: os.environ["X"] raises when X is unset. `.get()` and
+ * getenv() return None instead, so the code handles absence itself and the variable is optional.
+ */
 function pythonRequiredNames(text: string): string[] {
-  const names = new Set<string>();
-  for (const match of text.matchAll(/os\.environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]/g))
-    names.add(match[1] as string);
-  for (const match of text.matchAll(
-    /(?:os\.environ\.get|os\.getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\)/g,
-  ))
-    names.add(match[1] as string);
-  return [...names];
+  return [
+    ...new Set(
+      [...text.matchAll(/os\.environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]/g)].map(
+        (match) => match[1] as string,
+      ),
+    ),
+  ];
 }
 
 function detectStack(manifests: Record<string, string>): string[] {

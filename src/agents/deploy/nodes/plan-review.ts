@@ -114,7 +114,6 @@ export const dryRunNode = observedNode(
         role: ROLES.planner,
         userId,
         correlationId: state.deploymentId,
-        workspace: state.projectDir,
       });
       if (envelope.status === 'error') failures.push(`${step.id} (${step.tool}): ${envelope.error.message}`);
       else if (envelope.preview) previews.push(envelope.preview);
