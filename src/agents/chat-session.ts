@@ -118,6 +118,26 @@ export class ChatSessions {
     return this.resume(current, this.contextFor(session.id, input.userId, input.listener), parsed.data, []);
   }
 
+  /**
+   * Continues a workflow that stopped mid-run (the process died): the graph restarts the node it
+   * was in from its last checkpoint, and the deployment journal keeps finished steps from running
+   * again. Returns undefined when nothing was running.
+   */
+  async continueInterrupted(input: {
+    userId: string;
+    sessionId: string;
+    listener?: EventListener;
+  }): Promise<TurnResult | undefined> {
+    const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
+    if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
+    const current = await this.activeThread(session.id);
+    if (!current) return undefined;
+    const state = await this.graphOf(current).getState({ configurable: { thread_id: current.threadId } });
+    const pausedForPerson = state.tasks.some((task) => task.interrupts.length > 0);
+    if (state.next.length === 0 || pausedForPerson) return undefined;
+    return this.run(current, this.contextFor(session.id, input.userId, input.listener), null);
+  }
+
   private async resume(
     pointer: ThreadPointer,
     context: SessionContext,

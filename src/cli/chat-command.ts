@@ -19,6 +19,7 @@ interface ChatOptions {
   message?: string;
   session?: string;
   answer?: string;
+  resume?: boolean;
 }
 
 async function openApp(globals: GlobalOptions) {
@@ -54,7 +55,15 @@ async function runJsonTurn(options: ChatOptions, globals: GlobalOptions): Promis
     const userId = cliUser();
     const listener: EventListener = (event) => printJson(event);
     let turn: TurnResult;
-    if (options.answer) {
+    if (options.resume) {
+      const continued = await app.sessions.continueInterrupted({
+        userId,
+        sessionId: options.session as string,
+        listener,
+      });
+      if (!continued) throw new UsageError(`session ${options.session} has nothing interrupted to continue`);
+      turn = continued;
+    } else if (options.answer) {
       let answer: unknown;
       try {
         answer = JSON.parse(options.answer);

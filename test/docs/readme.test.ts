@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_BINDINGS, settingsSchema } from '../../src/config/settings.js';
+import { modelEnvironmentVariables } from '../../src/models/model-settings.js';
 import { CATALOG } from '../../src/tools/catalog.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -18,6 +19,10 @@ describe('README', () => {
     for (const key of Object.keys(settingsSchema.shape)) expect(readme).toContain(`\`${key}\``);
     for (const binding of ENV_BINDINGS)
       for (const name of binding.env) expect(readme).toContain(`\`${name}\``);
+  });
+
+  it('documents every model setting', () => {
+    for (const name of modelEnvironmentVariables()) expect(readme).toContain(`\`${name}\``);
   });
 
   it('opens with a quick start whose test command is the one CI runs', () => {
