@@ -46,8 +46,9 @@ function printJson(event: unknown): void {
 }
 
 async function runJsonTurn(options: ChatOptions, globals: GlobalOptions): Promise<number> {
-  if (!options.message && !options.answer)
-    throw new UsageError('chat --json needs --message TEXT or --answer JSON');
+  if (!options.message && !options.answer && !options.resume)
+    throw new UsageError('chat --json needs --message TEXT, --answer JSON or --resume');
+  if (options.resume && !options.session) throw new UsageError('--resume needs --session ID');
   if (options.answer && !options.session)
     throw new UsageError('--answer needs --session ID (printed by the turn that asked)');
   const { app } = await openApp(globals);
@@ -206,6 +207,7 @@ export function registerChatCommand(
       '--answer <json>',
       'answer what the session waits for: {"kind":"form",...}, {"kind":"approval",...}',
     )
+    .option('--resume', 'continue a workflow of --session that stopped because the process ended mid-run')
     .action((options: ChatOptions, command: Command) =>
       run(() => {
         const globals = command.optsWithGlobals() as GlobalOptions;

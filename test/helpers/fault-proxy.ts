@@ -1,9 +1,11 @@
 /**
  * An HTTP proxy in front of the sandbox that can shape chosen responses (throttling, server
- * errors) while every other request reaches the emulator untouched. Requests stay real.
+ * errors, or the emulator's own answer rewritten) while every other request reaches the emulator
+ * untouched. Requests stay real.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 export interface ProxiedRequest {
   method: string;
@@ -17,7 +19,15 @@ export interface FaultRule {
   match: (request: ProxiedRequest) => boolean;
   /** How many matching requests get the fault before the rule stops applying. */
   times: number;
-  response: { status: number; headers?: Record<string, string>; body: string };
+  /** A canned answer; the request never reaches the emulator. */
+  response?: { status: number; headers?: Record<string, string>; body: string };
+  /**
+   * Or: the request reaches the emulator and its answer's body is rewritten, for state the
+   * emulator cannot reach by itself (tasks that really ran and stopped, a rollout that finished).
+   */
+  rewrite?: (body: string, request: ProxiedRequest) => string;
+  /** Or: the request reaches the emulator unchanged, after this many milliseconds. */
+  delayMs?: number;
 }
 
 export interface FaultProxy {
@@ -98,28 +108,56 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       if (rule) {
         rule.times -= 1;
         state.faulted += 1;
+      }
+      if (rule?.response) {
         outgoing.writeHead(rule.response.status, rule.response.headers ?? {});
         outgoing.end(rule.response.body);
         return;
       }
-      const forward = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: seen.method,
-          path: seen.path,
-          headers: { ...incoming.headers, host: target.host },
-        },
-        (response) => {
-          outgoing.writeHead(response.statusCode ?? 502, response.headers);
-          response.pipe(outgoing);
-        },
-      );
-      forward.on('error', (error) => {
-        outgoing.writeHead(502);
-        outgoing.end(String(error));
-      });
-      forward.end(body);
+      const send = () => {
+        // A client that went away (killed mid-call) never has its request delivered.
+        if (incoming.destroyed || outgoing.destroyed) return;
+        const rewrite = rule?.rewrite;
+        const forward = httpRequest(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: seen.method,
+            path: seen.path,
+            headers: { ...incoming.headers, host: target.host },
+          },
+          (response) => {
+            if (!rewrite) {
+              outgoing.writeHead(response.statusCode ?? 502, response.headers);
+              response.pipe(outgoing);
+              return;
+            }
+            const parts: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => parts.push(chunk));
+            response.on('end', () => {
+              const raw = Buffer.concat(parts);
+              const zipped = response.headers['content-encoding'] === 'gzip';
+              const text = (zipped ? gunzipSync(raw) : raw).toString('utf8');
+              const shaped = Buffer.from(rewrite(text, seen), 'utf8');
+              const {
+                'content-encoding': _encoding,
+                'content-length': _length,
+                ...headers
+              } = response.headers;
+              outgoing.writeHead(response.statusCode ?? 502, { ...headers, 'content-length': shaped.length });
+              outgoing.end(shaped);
+            });
+          },
+        );
+        forward.on('error', (error) => {
+          outgoing.writeHead(502);
+          outgoing.end(String(error));
+        });
+        forward.end(body);
+      };
+      // A delayed request still reaches the emulator, later: time for a test to act mid-call.
+      if (rule?.delayMs) setTimeout(send, rule.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
