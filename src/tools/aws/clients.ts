@@ -5,8 +5,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -63,7 +63,14 @@ export interface AwsClientFactoryOptions {
   limiter?: RateLimiter;
 }
 
-type AnyClient = EC2Client | S3Client | LambdaClient | ECSClient | CloudWatchLogsClient | STSClient | KMSClient;
+type AnyClient =
+  | EC2Client
+  | S3Client
+  | LambdaClient
+  | ECSClient
+  | CloudWatchLogsClient
+  | STSClient
+  | KMSClient;
 
 interface MiddlewareArgs {
   input: unknown;
