@@ -5,7 +5,7 @@
  * paused or half-done workflow continues after a restart.
  */
 import { randomUUID } from 'node:crypto';
-import { HumanMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Command } from '@langchain/langgraph';
 import { CopilotError } from '../errors/copilot-error.js';
 import { redactor } from '../guardrails/redaction.js';
@@ -16,6 +16,7 @@ import { buildEcsGraph } from './ecs/graph.js';
 import { routeMessage, type Workflow } from './router.js';
 import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
 import { say } from './say.js';
+import { buildToolGraph } from './tool/graph.js';
 
 export type EventListener = (event: AgentEvent & { seq: number; session_id: string }) => void;
 
@@ -43,7 +44,7 @@ interface WorkflowGraph {
 }
 
 /** Workflows that run as graphs; the others answer directly. */
-type GraphWorkflow = 'deploy' | 'ecs';
+type GraphWorkflow = 'deploy' | 'ecs' | 'tool';
 
 export class ChatSessions {
   private readonly graphs: Record<GraphWorkflow, WorkflowGraph>;
@@ -52,6 +53,7 @@ export class ChatSessions {
     this.graphs = {
       deploy: buildDeployGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
       ecs: buildEcsGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
+      tool: buildToolGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
     };
   }
 
@@ -87,8 +89,8 @@ export class ChatSessions {
     const pointer: ThreadPointer = { workflow, threadId: `${session.id}/${workflow}/${randomUUID()}` };
     await context.emit({ type: 'route-select', workflow });
     await this.runtime.store.events.append(session.id, 'thread-start', pointer);
-    if (workflow !== 'deploy' && workflow !== 'ecs') {
-      await say(context, this.notYet(workflow));
+    if (workflow === 'chat') {
+      await say(context, await this.chatReply(context, input.text));
       return { sessionId: session.id, workflow, status: 'done' };
     }
     return this.run(pointer, context, { messages: [new HumanMessage(input.text)] });
@@ -192,7 +194,7 @@ export class ChatSessions {
     const events = await this.runtime.store.events.listAfter(sessionId, 0);
     const last = events.filter((event) => event.type === 'thread-start').at(-1);
     const pointer = last?.payload as ThreadPointer | undefined;
-    return pointer?.workflow === 'deploy' || pointer?.workflow === 'ecs' ? pointer : undefined;
+    return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
   }
 
   private async openSession(userId: string, sessionId: string | undefined, text: string) {
@@ -224,9 +226,20 @@ export class ChatSessions {
     };
   }
 
-  private notYet(workflow: Workflow): string {
-    return workflow === 'chat'
-      ? 'I can deploy an application to AWS (say "deploy my app from ./path to us-east-1 on Lambda") or diagnose an ECS service. What would you like to do?'
-      : `The ${workflow} workflow is handled by the tool catalog for now: run it with 'aws-copilot tools run'.`;
+  /** A plain answer: what aws-copilot can do, in the model's words when it has some. */
+  private async chatReply(context: SessionContext, text: string): Promise<string> {
+    const help =
+      'I can deploy an application to AWS (say "deploy my app from ./path to us-east-1 on Lambda"), diagnose and repair an ECS service ("my api service on cluster prod is failing"), or run one AWS action ("list my EC2 instances in us-east-1").';
+    try {
+      const answer = await sessionModel(this.runtime, context).invoke([
+        new SystemMessage(
+          `You are aws-copilot, an assistant for deploying to AWS and keeping services healthy. ${help} Answer briefly.`,
+        ),
+        new HumanMessage(text),
+      ]);
+      return typeof answer.content === 'string' && answer.content.trim() ? answer.content : help;
+    } catch {
+      return help;
+    }
   }
 }

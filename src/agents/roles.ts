@@ -43,6 +43,11 @@ export const ROLES = {
   ecsChangePlanner: role('ecs-change-planner', ecsReadTools, ['update_service', 'stop_task', 'run_task']),
   ecsRemediator: role('ecs-remediator', ['update_service', 'stop_task', 'run_task']),
   ecsVerifier: role('ecs-verifier', ecsReadTools),
+  /** A person asking for one catalog action in chat: every tool, writes still only with approval. */
+  operator: role(
+    'operator',
+    CATALOG.map((tool) => tool.name),
+  ),
 } as const;
 
 export type RoleName = keyof typeof ROLES;

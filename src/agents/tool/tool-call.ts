@@ -1,0 +1,70 @@
+/** Turning a model's tool call into a validated catalog call, and asking for what it lacks. */
+import type { z } from 'zod';
+import type { FormField } from '../../protocol/events.js';
+import type { AnyTool } from '../../tools/define-tool.js';
+import { toolInputJsonSchema } from '../../tools/input-schema.js';
+
+export interface ToolSpecForModel {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export function toolSpecs(tools: AnyTool[]): ToolSpecForModel[] {
+  return tools.map((tool) => ({
+    type: 'function',
+    function: {
+      name: tool.name,
+      description: `${tool.description} (risk: ${tool.risk})`,
+      parameters: toolInputJsonSchema(tool),
+    },
+  }));
+}
+
+/** Form values arrive as text: numbers, booleans, arrays and objects are read back as JSON. */
+export function coerceFormValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (/^(-?\d+(\.\d+)?|true|false|null|\[.*\]|\{.*\})$/s.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** The fields a call still needs, as a form: one per failing top-level argument. */
+export function missingArgumentFields(tool: AnyTool, args: Record<string, unknown>): FormField[] {
+  const parsed = (tool.input as z.ZodType).safeParse(args);
+  if (parsed.success) return [];
+  const properties = (toolInputJsonSchema(tool).properties ?? {}) as Record<
+    string,
+    { description?: string; enum?: string[] }
+  >;
+  const fields = new Map<string, FormField>();
+  for (const issue of parsed.error.issues) {
+    const name = String(issue.path[0] ?? '');
+    if (!name || fields.has(name)) continue;
+    const property = properties[name];
+    const problem = args[name] === undefined ? '' : ` (${issue.message})`;
+    fields.set(name, {
+      name,
+      label: name.replace(/_/g, ' '),
+      description: `${property?.description ?? name}${problem}`,
+      kind: property?.enum ? 'select' : 'text',
+      required: true,
+      ...(property?.enum ? { options: property.enum } : {}),
+      ...(args[name] !== undefined ? { value: args[name] } : {}),
+    });
+  }
+  return [...fields.values()];
+}
+
+/** A short, plain rendering of a tool's result for the chat. */
+export function describeResult(tool: string, result: unknown): string {
+  const text = JSON.stringify(result, null, 2) ?? 'null';
+  const shown =
+    text.length > 3000 ? `${text.slice(0, 3000)}\n… (${text.length - 3000} more characters)` : text;
+  return `${tool} finished:\n${shown}`;
+}
