@@ -3,11 +3,13 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Settings } from '../config/settings.js';
 import { ApprovalLedger } from '../guardrails/approvals.js';
 import { createChatModel } from '../models/create-chat-model.js';
+import { createEmbedder } from '../models/create-embedder.js';
 import { loadModelSettings } from '../models/model-settings.js';
 import { OfflineChatModel } from '../models/offline/offline-chat-model.js';
 import { TokenBudget } from '../models/token-budget.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, scheduleRetention } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
+import { logger } from '../telemetry/logger.js';
 import type { AwsClientFactory } from '../tools/aws/clients.js';
 import { createCatalog } from '../tools/catalog.js';
 import { ToolRunner } from '../tools/runner.js';
@@ -30,10 +32,23 @@ export async function createAgentApp(input: {
 }): Promise<AgentApp> {
   const { settings, aws } = input;
   const store = await openStore(settings);
+  // Request logs and finished deployments older than retentionDays go now and every six hours after.
+  const stopRetention = scheduleRetention(store, settings.retentionDays, (error) =>
+    logger.warn({ event: 'retention-purge', error: (error as Error).message }, 'retention purge failed'),
+  );
   const modelSettings = loadModelSettings();
   const offline = () => new OfflineChatModel({});
   const model = createChatModel(modelSettings, { offline });
   const perSession = new Map<string, BaseChatModel>();
+  const budgets = new Map<string, TokenBudget>();
+  const budgetOf = (sessionId: string) => {
+    let budget = budgets.get(sessionId);
+    if (!budget) {
+      budget = TokenBudget.fromSettings(modelSettings);
+      budgets.set(sessionId, budget);
+    }
+    return budget;
+  };
   // One ledger: the runner accepts exactly the approvals the workflows issue from people's answers.
   const approvals = new ApprovalLedger();
   const runtime: AgentRuntime = {
@@ -53,6 +68,8 @@ export async function createAgentApp(input: {
       }
       return sessionModelInstance;
     },
+    budgetFor: budgetOf,
+    embedder: createEmbedder(modelSettings, store.vectors.dimensions),
     ...(input.nonInteractive ? { nonInteractive: true } : {}),
     hasCredentials: input.hasCredentials,
   };
@@ -62,6 +79,7 @@ export async function createAgentApp(input: {
     store,
     close: async () => {
       aws.destroy();
+      await stopRetention();
       await store.close();
     },
   };

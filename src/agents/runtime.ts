@@ -2,6 +2,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Settings } from '../config/settings.js';
 import type { ApprovalLedger } from '../guardrails/approvals.js';
+import type { Embedder } from '../models/embeddings.js';
+import type { TokenBudget } from '../models/token-budget.js';
 import type { AgentEvent } from '../protocol/events.js';
 import type { Store } from '../store/ports.js';
 import type { ToolRunner } from '../tools/runner.js';
@@ -19,6 +21,10 @@ export interface AgentRuntime {
   model: BaseChatModel;
   /** The model of one session, carrying that session's token budget. */
   modelFor?: (sessionId: string) => BaseChatModel;
+  /** The session's token budget, to tag a deployment and report its tokens. */
+  budgetFor?: (sessionId: string) => TokenBudget | undefined;
+  /** Embeds vector memory's notes (same length as the store's vectors); without it nothing is remembered. */
+  embedder?: Embedder;
   /** True when nobody can be asked (scripts without answers, MCP without elicitation). */
   nonInteractive?: boolean;
   /** Whether AWS calls for this user have credentials (vault, environment, or the sandbox). */

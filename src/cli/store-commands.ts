@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { deploymentMetrics } from '../agents/metrics.js';
 import type { Settings } from '../config/settings.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
@@ -125,6 +126,23 @@ export function registerStoreCommands(program: Command, run: Run): void {
                 `${item.createdAt}  ${item.status.padEnd(17)} ${item.target.padEnd(8)} ${item.region.padEnd(14)} ${item.id}${item.url ? `  ${item.url}` : ''}\n`,
               );
             }
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  program
+    .command('metrics')
+    .description('success rate, tokens per deployment, dry-run coverage and iterations to resolve a failure')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      run(() =>
+        withStore(globals(command), async (store) => {
+          const metrics = deploymentMetrics(await store.deployments.list(cliUser(), 10_000));
+          if (options.json) process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
+          else
+            for (const [name, value] of Object.entries(metrics))
+              process.stdout.write(`${name.padEnd(24)} ${JSON.stringify(value)}\n`);
           return EXIT.ok;
         }),
       ),

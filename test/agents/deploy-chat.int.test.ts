@@ -1,6 +1,7 @@
 /** Spec evaluation task 1: the sample FastAPI + Vite app deployed end to end by chatting. */
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploymentMetrics } from '../../src/agents/metrics.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { makeShopRepo } from '../github/repo-fixtures.js';
 import { type AgentHarness, createAgentHarness } from '../helpers/agent-harness.js';
@@ -62,6 +63,9 @@ describe('deploy by chatting (offline model, sandbox)', () => {
     expect(journal.map((entry) => entry.status)).toEqual(['started', 'completed']);
     const steps = harness.events.filter((event) => event.type === 'step-end');
     expect(steps).toEqual([expect.objectContaining({ step_id: 'function', status: 'completed' })]);
+    const metrics = deploymentMetrics(history);
+    expect(metrics).toMatchObject({ success_rate: 1, dry_run_coverage: 1 });
+    expect(metrics.tokens_per_deployment?.input).toBeGreaterThan(0);
     const seqs = harness.events.map((event) => event.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });

@@ -91,5 +91,12 @@ describe('store commands', () => {
       audit: 0,
     });
     expect(JSON.parse((await runCli(['history', '--json'], env)).stdout)).toEqual([]);
+    expect(JSON.parse((await runCli(['metrics', '--json'], env)).stdout)).toEqual({
+      deployments: 0,
+      success_rate: null,
+      tokens_per_deployment: null,
+      dry_run_coverage: null,
+      iterations_to_resolve: null,
+    });
   });
 });

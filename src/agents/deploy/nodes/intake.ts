@@ -64,14 +64,18 @@ export const intakeNode = observedNode(
   'intake',
   'requirements-intake',
   async (state: DeployStateType, config): Promise<DeployUpdate> => {
+    const runtime = runtimeOf(config);
+    const session = sessionContextOf(config);
+    // The deployment's id exists from the first turn, so every model call of it counts toward its tokens.
+    const deploymentId = state.deploymentId ?? randomUUID();
+    runtime.budgetFor?.(session.sessionId)?.setDeployment(deploymentId);
     const extracted = await extractRequest(state, config);
     // What the person typed into a form wins over what the model read from the chat.
     const request: DeployRequest = { ...extracted, ...state.request };
-    const runtime = runtimeOf(config);
     const credentialsMissing = runtime.hasCredentials
-      ? !(await runtime.hasCredentials(sessionContextOf(config).userId))
+      ? !(await runtime.hasCredentials(session.userId))
       : false;
-    return { request, credentialsMissing };
+    return { request, credentialsMissing, deploymentId };
   },
 );
 

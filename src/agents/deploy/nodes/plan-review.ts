@@ -32,9 +32,8 @@ export const planNode = observedNode(
       account: state.account ?? '000000000000',
       runner: runtime.runner,
     });
-    let deploymentId = state.deploymentId;
-    if (!deploymentId) {
-      deploymentId = randomUUID();
+    const deploymentId = state.deploymentId ?? randomUUID();
+    if (!(await runtime.store.deployments.get(session.userId, deploymentId))) {
       await runtime.store.deployments.create({
         id: deploymentId,
         userId: session.userId,
@@ -55,6 +54,8 @@ export const planNode = observedNode(
         planHash: plan.hash,
       });
     }
+    // From here on, model calls of this session count toward this deployment's tokens.
+    runtime.budgetFor?.(session.sessionId)?.setDeployment(deploymentId);
     return { plan, deploymentId, previews: undefined, approvedHash: undefined, compliance: undefined };
   },
 );

@@ -170,6 +170,14 @@ function runbook(state: DeployStateType): string {
   return lines.join('\n');
 }
 
+/** o200k tokens the session's model calls spent on this deployment, and in the whole session. */
+function tokensOf(runtime: AgentRuntime, sessionId: string, deploymentId: string) {
+  const snapshot = runtime.budgetFor?.(sessionId)?.snapshot();
+  if (!snapshot) return null;
+  const deployment = snapshot.deployments[deploymentId] ?? { input_used: 0, output_used: 0 };
+  return { deployment, session: { input_used: snapshot.input_used, output_used: snapshot.output_used } };
+}
+
 export const closeNode = observedNode(
   'close',
   'conversation-orchestrator',
@@ -204,6 +212,7 @@ export const closeNode = observedNode(
           outcome,
           attempts: state.attempts,
           dry_run_coverage: state.plan ? (state.previews?.length ?? 0) / state.plan.steps.length : 0,
+          tokens: tokensOf(runtime, session.sessionId, state.deploymentId),
           checks: state.validation?.checks ?? [],
         },
       });
