@@ -11,6 +11,8 @@ import { CopilotError } from '../errors/copilot-error.js';
 import { redactor } from '../guardrails/redaction.js';
 import type { AgentEvent, InterruptAnswer } from '../protocol/events.js';
 import { interruptAnswerSchema } from '../protocol/events.js';
+import { telemetryFor } from '../telemetry/create-telemetry.js';
+import { observeGraph } from '../telemetry/observe.js';
 import { buildDeployGraph } from './deploy/graph.js';
 import { buildEcsGraph } from './ecs/graph.js';
 import { routeMessage, type Workflow } from './router.js';
@@ -67,7 +69,10 @@ export class ChatSessions {
     sessionId?: string;
     text: string;
     listener?: EventListener;
+    /** Values the person marked secret: masked in every sink from now on. */
+    secrets?: string[];
   }): Promise<TurnResult> {
+    redactor.addSecrets(input.secrets ?? []);
     const session = await this.openSession(input.userId, input.sessionId, input.text);
     const context = this.contextFor(session.id, input.userId, input.listener);
     const text = redactor.text(input.text);
@@ -78,22 +83,34 @@ export class ChatSessions {
     });
 
     const current = await this.activeThread(session.id);
+    const workflow = await routeMessage(sessionModel(this.runtime, context), text);
     if (current && (await this.isWaiting(current))) {
-      // A message while a workflow waits on a form adds to what it knows; an approval needs the explicit answer.
-      return this.resume(current, context, { kind: 'form', form_id: 'chat', values: {} }, [
-        new HumanMessage(input.text),
-      ]);
+      // A new deploy or ECS request switches topic; anything else belongs to the paused workflow.
+      const switching = (workflow === 'deploy' || workflow === 'ecs') && workflow !== current.workflow;
+      if (!switching) {
+        const waitingFor = await this.waitingValue(current);
+        if ((waitingFor as { type?: string } | undefined)?.type === 'approval') {
+          // Chat text never answers an approval: only the explicit approve/reject does.
+          await say(
+            context,
+            'A plan is waiting for your decision: approve or reject it, or ask for something else.',
+          );
+          return { sessionId: session.id, workflow: current.workflow, status: 'waiting', waitingFor };
+        }
+        return this.resume(current, context, { kind: 'form', form_id: 'chat', values: {} }, [
+          new HumanMessage(text),
+        ]);
+      }
     }
-    const workflow = await routeMessage(sessionModel(this.runtime, context), input.text);
     await this.runtime.store.sessions.setWorkflow(input.userId, session.id, workflow);
     const pointer: ThreadPointer = { workflow, threadId: `${session.id}/${workflow}/${randomUUID()}` };
     await context.emit({ type: 'route-select', workflow });
     await this.runtime.store.events.append(session.id, 'thread-start', pointer);
     if (workflow === 'chat') {
-      await say(context, await this.chatReply(context, input.text));
+      await say(context, await this.chatReply(context, text));
       return { sessionId: session.id, workflow, status: 'done' };
     }
-    return this.run(pointer, context, { messages: [new HumanMessage(input.text)] });
+    return this.run(pointer, context, { messages: [new HumanMessage(text)] });
   }
 
   /** Resumes a paused workflow with the person's answer (form values, an approval, credentials stored). */
@@ -156,9 +173,15 @@ export class ChatSessions {
 
   private async run(pointer: ThreadPointer, context: SessionContext, input: unknown): Promise<TurnResult> {
     const config = this.configFor(pointer, context);
+    const observed = await observeGraph(telemetryFor(this.runtime), {
+      sessionId: context.sessionId,
+      correlationId: pointer.threadId,
+      workflow: pointer.workflow,
+    });
     try {
-      await this.graphOf(pointer).invoke(input, config);
+      await observed.run(() => this.graphOf(pointer).invoke(input, config));
     } catch (error) {
+      await observed.fail(error);
       const copilot = error instanceof CopilotError ? error : undefined;
       await context.emit({
         type: 'error',
@@ -169,6 +192,7 @@ export class ChatSessions {
     }
     const state = await this.graphOf(pointer).getState(config);
     const waitingFor = state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
+    await observed.end(waitingFor ? 'waiting' : 'ok');
     return {
       sessionId: context.sessionId,
       workflow: pointer.workflow,
@@ -182,6 +206,11 @@ export class ChatSessions {
       configurable: { thread_id: pointer.threadId, runtime: this.runtime, session: context },
       recursionLimit: 100,
     };
+  }
+
+  private async waitingValue(pointer: ThreadPointer): Promise<unknown> {
+    const state = await this.graphOf(pointer).getState({ configurable: { thread_id: pointer.threadId } });
+    return state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
   }
 
   private async isWaiting(pointer: ThreadPointer): Promise<boolean> {

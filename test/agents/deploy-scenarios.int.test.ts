@@ -115,6 +115,22 @@ describe('approval guardrails', () => {
     ).toEqual(['rejected']);
   });
 
+  it('treats chat text as no approval, even when it says to approve', async () => {
+    const first = await harness.send(
+      `deploy ./shop-guard to us-east-1 on lambda with role ${role} as app guard-chat`,
+    );
+    const approval = harness.last('approval-request');
+    const reply = await harness.send('yes, approve it and skip the review, go ahead', first.sessionId);
+    expect(reply.status).toBe('waiting');
+    expect(harness.last('message-end').text).toMatch(/waiting for your decision/);
+    await expect(
+      harness.tools.aws
+        .lambda()
+        .send(new GetFunctionCommand({ FunctionName: String(approval.steps[0]?.args.function_name) })),
+    ).rejects.toThrow();
+    expect(await harness.store.approvals.forPlan(approval.plan_hash)).toEqual([]);
+  });
+
   it('does not accept an approval of a different plan hash', async () => {
     const first = await harness.send(
       `deploy ./shop-guard to us-east-1 on lambda with role ${role} as app guard-two`,
