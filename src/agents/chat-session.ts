@@ -107,7 +107,7 @@ export class ChatSessions {
     await context.emit({ type: 'route-select', workflow });
     await this.runtime.store.events.append(session.id, 'thread-start', pointer);
     if (workflow === 'chat') {
-      await say(context, await this.chatReply(context, text));
+      await this.chatReply(context, text);
       return { sessionId: session.id, workflow, status: 'done' };
     }
     return this.run(pointer, context, { messages: [new HumanMessage(text)] });
@@ -134,7 +134,12 @@ export class ChatSessions {
     if (!current || !(await this.isWaiting(current))) {
       throw new CopilotError('conflict', 'nothing in this session is waiting for an answer');
     }
-    return this.resume(current, this.contextFor(session.id, input.userId, input.listener), parsed.data, []);
+    // The person's words in an approval are stored (decision record, checkpoint): redacted first.
+    const answer =
+      parsed.data.kind === 'approval' && parsed.data.reason
+        ? { ...parsed.data, reason: redactor.text(parsed.data.reason) }
+        : parsed.data;
+    return this.resume(current, this.contextFor(session.id, input.userId, input.listener), answer, []);
   }
 
   /**
@@ -255,20 +260,31 @@ export class ChatSessions {
     };
   }
 
-  /** A plain answer: what aws-copilot can do, in the model's words when it has some. */
-  private async chatReply(context: SessionContext, text: string): Promise<string> {
+  /**
+   * A plain answer: what aws-copilot can do, in the model's words when it has some, streamed as
+   * the model produces them.
+   */
+  private async chatReply(context: SessionContext, text: string): Promise<void> {
     const help =
       'I can deploy an application to AWS (say "deploy my app from ./path to us-east-1 on Lambda"), diagnose and repair an ECS service ("my api service on cluster prod is failing"), or run one AWS action ("list my EC2 instances in us-east-1").';
+    let answer = '';
     try {
-      const answer = await sessionModel(this.runtime, context).invoke([
+      const stream = await sessionModel(this.runtime, context).stream([
         new SystemMessage(
           `You are aws-copilot, an assistant for deploying to AWS and keeping services healthy. ${help} Answer briefly.`,
         ),
         new HumanMessage(text),
       ]);
-      return typeof answer.content === 'string' && answer.content.trim() ? answer.content : help;
+      for await (const chunk of stream) {
+        const piece = typeof chunk.content === 'string' ? chunk.content : '';
+        if (!piece) continue;
+        answer += piece;
+        await context.emit({ type: 'message-delta', role: 'assistant', text: piece });
+      }
     } catch {
-      return help;
+      // A model that fails keeps what it already said; one that said nothing gets the help text.
     }
+    if (answer.trim()) await context.emit({ type: 'message-end', role: 'assistant', text: answer });
+    else await say(context, help);
   }
 }

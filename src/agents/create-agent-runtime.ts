@@ -9,6 +9,7 @@ import { OfflineChatModel } from '../models/offline/offline-chat-model.js';
 import { TokenBudget } from '../models/token-budget.js';
 import { openStore, scheduleRetention } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
+import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { logger } from '../telemetry/logger.js';
 import type { AwsClientFactory } from '../tools/aws/clients.js';
 import { createCatalog } from '../tools/catalog.js';
@@ -51,10 +52,19 @@ export async function createAgentApp(input: {
   };
   // One ledger: the runner accepts exactly the approvals the workflows issue from people's answers.
   const approvals = new ApprovalLedger();
+  // Store, JSON log, and OpenTelemetry and the alert webhook when configured.
+  const telemetry = await createTelemetry({ settings, telemetry: store.telemetry });
   const runtime: AgentRuntime = {
     settings,
     store,
-    runner: new ToolRunner({ registry: createCatalog(), settings, aws, approvals, audit: store.audit }),
+    runner: new ToolRunner({
+      registry: createCatalog(),
+      settings,
+      aws,
+      approvals,
+      audit: store.audit,
+      telemetry,
+    }),
     approvals,
     model,
     modelFor: (sessionId) => {
@@ -72,6 +82,7 @@ export async function createAgentApp(input: {
     embedder: createEmbedder(modelSettings, store.vectors.dimensions),
     ...(input.nonInteractive ? { nonInteractive: true } : {}),
     hasCredentials: input.hasCredentials,
+    telemetry,
   };
   return {
     runtime,
@@ -80,6 +91,7 @@ export async function createAgentApp(input: {
     close: async () => {
       aws.destroy();
       await stopRetention();
+      await telemetry.close();
       await store.close();
     },
   };

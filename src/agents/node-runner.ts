@@ -1,7 +1,11 @@
-/** Wraps a graph node so its start, end, latency and failure reach the session's events and telemetry. */
-import { randomUUID } from 'node:crypto';
+/**
+ * Wraps a graph node so its start, end, latency and failure reach the session's events and the
+ * telemetry bus, and so everything the node calls (tools included) runs in its telemetry scope.
+ */
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { isGraphInterrupt } from '@langchain/langgraph';
+import { telemetryFor } from '../telemetry/create-telemetry.js';
+import { observeNode } from '../telemetry/observe.js';
 import { runtimeOf, sessionContextOf } from './runtime.js';
 
 export function observedNode<S, U>(
@@ -14,32 +18,23 @@ export function observedNode<S, U>(
     const runtime = runtimeOf(config);
     const started = Date.now();
     await session.emit({ type: 'node-start', node, agent });
+    const observed = await observeNode(telemetryFor(runtime), { sessionId: session.sessionId, agent, node });
     let status: 'ok' | 'error' = 'ok';
-    let errorCode: string | null = null;
+    let paused = false;
     try {
-      return await work(state, config);
+      return await observed.run(() => work(state, config));
     } catch (error) {
       // An interrupt is a pause for a person, not a failure.
-      if (isGraphInterrupt(error)) throw error;
+      if (isGraphInterrupt(error)) {
+        paused = true;
+        throw error;
+      }
       status = 'error';
-      errorCode = (error as { code?: string }).code ?? 'internal';
+      await observed.fail(error);
       throw error;
     } finally {
-      const latency = Date.now() - started;
-      await session.emit({ type: 'node-end', node, agent, status, latency_ms: latency });
-      await runtime.store.telemetry
-        .append({
-          id: randomUUID(),
-          sessionId: session.sessionId,
-          correlationId: session.sessionId,
-          agent,
-          phase: node,
-          status,
-          latencyMs: latency,
-          errorCode,
-          at: new Date().toISOString(),
-        })
-        .catch(() => undefined);
+      await session.emit({ type: 'node-end', node, agent, status, latency_ms: Date.now() - started });
+      if (status === 'ok') await observed.end(paused ? 'waiting' : 'ok');
     }
   };
 }

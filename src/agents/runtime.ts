@@ -6,6 +6,8 @@ import type { Embedder } from '../models/embeddings.js';
 import type { TokenBudget } from '../models/token-budget.js';
 import type { AgentEvent } from '../protocol/events.js';
 import type { Store } from '../store/ports.js';
+import type { TelemetryBus } from '../telemetry/bus.js';
+import type { RateLimiter } from '../tools/rate-limiter.js';
 import type { ToolRunner } from '../tools/runner.js';
 
 /** Delivers an event to whoever watches the session (WebSocket, `chat --json`) and stores it for replay. */
@@ -21,6 +23,8 @@ export interface AgentRuntime {
   model: BaseChatModel;
   /** The model of one session, carrying that session's token budget. */
   modelFor?: (sessionId: string) => BaseChatModel;
+  /** Planning cycles per person (default: a process-wide limiter of 4 a minute). */
+  planningLimiter?: RateLimiter;
   /** The session's token budget, to tag a deployment and report its tokens. */
   budgetFor?: (sessionId: string) => TokenBudget | undefined;
   /** Embeds vector memory's notes (same length as the store's vectors); without it nothing is remembered. */
@@ -29,6 +33,8 @@ export interface AgentRuntime {
   nonInteractive?: boolean;
   /** Whether AWS calls for this user have credentials (vault, environment, or the sandbox). */
   hasCredentials?: (userId: string) => Promise<boolean>;
+  /** The telemetry bus (store, logs, OpenTelemetry, alerts); without one, the store and the log. */
+  telemetry?: TelemetryBus;
 }
 
 /** Per-session values the graph reads from LangGraph's `configurable`. */

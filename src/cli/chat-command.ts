@@ -5,11 +5,9 @@
 import { createInterface, type Interface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { EventListener, TurnResult } from '../agents/chat-session.js';
-import { createAgentApp } from '../agents/create-agent-runtime.js';
 import type { AgentEvent } from '../protocol/events.js';
-import { openVault } from '../store/vault/open-vault.js';
-import { createAwsClientFactory } from '../tools/aws/clients.js';
-import { hasConfiguredCredentials, resolveAwsEnvironment } from './aws-environment.js';
+import { openAgentApp } from './agent-app.js';
+import { resolveAwsEnvironment } from './aws-environment.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { cliUser } from './store-commands.js';
@@ -25,19 +23,7 @@ interface ChatOptions {
 async function openApp(globals: GlobalOptions) {
   const base = settingsFrom(globals);
   const environment = await resolveAwsEnvironment(base, { forceSandbox: Boolean(globals.sandbox) });
-  const settings = { ...base, ...(environment.endpointUrl ? { endpointUrl: environment.endpointUrl } : {}) };
-  const aws = createAwsClientFactory({
-    settings,
-    ...(environment.credentials ? { credentials: environment.credentials } : {}),
-  });
-  const app = await createAgentApp({
-    settings,
-    aws,
-    hasCredentials: async (userId) =>
-      Boolean(environment.endpointUrl) ||
-      hasConfiguredCredentials(settings) ||
-      (await openVault(app.store.credentials, settings, aws).has(userId)),
-  });
+  const { app } = await openAgentApp(base, environment);
   return { app, sandbox: environment.sandbox, endpoint: environment.endpointUrl };
 }
 

@@ -5,6 +5,7 @@ import { ApprovalLedger } from '../guardrails/approvals.js';
 import { JsonlAuditSink } from '../tools/audit.js';
 import { type AwsClientFactory, createAwsClientFactory } from '../tools/aws/clients.js';
 import { createCatalog } from '../tools/catalog.js';
+import type { ToolRegistry } from '../tools/registry.js';
 import { ToolRunner } from '../tools/runner.js';
 import { type AwsEnvironment, resolveAwsEnvironment } from './aws-environment.js';
 
@@ -35,7 +36,11 @@ export function settingsFrom(options: GlobalOptions): Settings {
   return loadSettings(input);
 }
 
-export async function createCliContext(options: GlobalOptions): Promise<CliContext> {
+/** `registry`: the tools the runner offers (default: the catalog; `mcp` adds external servers' tools). */
+export async function createCliContext(
+  options: GlobalOptions,
+  registry: ToolRegistry = createCatalog(),
+): Promise<CliContext> {
   const base = settingsFrom(options);
   const environment = await resolveAwsEnvironment(base, { forceSandbox: Boolean(options.sandbox) });
   const settings: Settings = {
@@ -53,7 +58,7 @@ export async function createCliContext(options: GlobalOptions): Promise<CliConte
   });
   const approvals = new ApprovalLedger();
   const runner = new ToolRunner({
-    registry: createCatalog(),
+    registry,
     settings,
     aws,
     approvals,

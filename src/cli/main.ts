@@ -2,13 +2,16 @@
 /** The `aws-copilot` command: a thin shell over the tool catalog and the sandbox. */
 import { Command } from 'commander';
 import { isCopilotError } from '../errors/copilot-error.js';
-import { createCatalog } from '../tools/catalog.js';
-import { iamPolicyFor } from '../tools/registry.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerChatCommand } from './chat-command.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { registerIamPolicyCommand } from './iam-policy-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerSandboxCommand } from './sandbox-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerToolsCommand } from './tools-command.js';
+import { registerUsersCommand } from './users-command.js';
 
 /** Runs a command body, turning every failure into a one-line message and an exit code. */
 async function run(work: () => Promise<number>): Promise<void> {
@@ -42,25 +45,11 @@ export function buildProgram(): Command {
   registerToolsCommand(program, run);
   registerSandboxCommand(program, run);
   registerStoreCommands(program, run);
-  program
-    .command('iam-policy')
-    .description('print the least-privilege IAM policy the tool catalog (or some tools of it) needs')
-    .option('--tools <names>', 'comma-separated tool names (default: the whole catalog)')
-    .action((options: { tools?: string }) =>
-      run(async () => {
-        const registry = createCatalog();
-        const names = options.tools
-          ?.split(',')
-          .map((name) => name.trim())
-          .filter(Boolean);
-        const unknown = names?.filter((name) => !registry.get(name)) ?? [];
-        if (unknown.length > 0)
-          throw new UsageError(`unknown tool(s): ${unknown.join(', ')}; see 'aws-copilot tools list'`);
-        const tools = names ? names.map((name) => registry.require(name)) : registry.list();
-        process.stdout.write(`${JSON.stringify(iamPolicyFor(tools), null, 2)}\n`);
-        return EXIT.ok;
-      }),
-    );
+  registerServeCommand(program, run);
+  registerUsersCommand(program, run);
+  registerMcpCommand(program, run);
+  registerIamPolicyCommand(program, run);
+  registerAuditCommand(program, run);
   return program;
 }
 

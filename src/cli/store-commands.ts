@@ -29,14 +29,14 @@ async function withStore<T>(settings: Settings, work: (store: Store) => Promise<
   }
 }
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Asks without echoing what is typed (secrets stay off the screen and out of scrollback). */
-async function askHidden(question: string): Promise<string> {
+export async function askHidden(question: string): Promise<string> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const output = prompt as unknown as { _writeToOutput: (text: string) => void };
   const write = output._writeToOutput.bind(prompt);

@@ -63,7 +63,7 @@ async function confirm(question: string): Promise<boolean> {
 function printEnvelope(envelope: ToolEnvelope): number {
   process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
   if (envelope.status === 'ok') return EXIT.ok;
-  return envelope.error.code === 'approval_required' || envelope.error.code === 'role_denied'
+  return ['approval_required', 'role_denied', 'policy_denied'].includes(envelope.error.code)
     ? EXIT.refused
     : EXIT.failed;
 }

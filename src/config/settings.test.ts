@@ -33,6 +33,19 @@ describe('loadSettings', () => {
     );
   });
 
+  it('keeps ECS writes off unless AWS_COPILOT_ECS_ALLOW_WRITE turns them on', () => {
+    expect(loadSettings({}, { env: {}, configPath: false }).ecsAllowWrite).toBe(false);
+    expect(
+      loadSettings({}, { env: { AWS_COPILOT_ECS_ALLOW_WRITE: 'true' }, configPath: false }).ecsAllowWrite,
+    ).toBe(true);
+    expect(
+      loadSettings({}, { env: { AWS_COPILOT_ECS_ALLOW_WRITE: '0' }, configPath: false }).ecsAllowWrite,
+    ).toBe(false);
+    expect(() =>
+      loadSettings({}, { env: { AWS_COPILOT_ECS_ALLOW_WRITE: 'maybe' }, configPath: false }),
+    ).toThrow(/setting 'ecsAllowWrite' \(from environment variable AWS_COPILOT_ECS_ALLOW_WRITE\)/);
+  });
+
   it('rejects unknown keys in the config file', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ regoin: 'us-east-1' }));

@@ -63,8 +63,38 @@ export const settingsSchema = z.strictObject({
   retentionDays: z.int().min(1).max(3650).default(90),
   /** Length of the embeddings kept in vector memory. */
   vectorDimensions: z.int().min(8).max(4096).default(256),
+  /** A Qdrant server for vector memory instead of the store's own vectors (its API key: QDRANT_API_KEY). */
+  qdrantUrl: z.url().optional(),
   /** AWS KMS key that wraps the vault's data keys instead of the local master key. */
   kmsKeyId: z.string().min(1).optional(),
+  /** Whether the ECS repair workflow may change services at all; even then every change needs approval. */
+  ecsAllowWrite: z.boolean().default(false),
+  /** A JSON policy file whose deny/ask/allow rules are merged on top of the built-in policy. */
+  policyFile: z.string().min(1).optional(),
+  /** OTLP/HTTP receiver for traces and metrics (e.g. http://127.0.0.1:4318); unset sends none. */
+  otlpEndpoint: z.url().optional(),
+  /** Slack-compatible incoming webhook for critical alerts (deployment failure, compliance block). */
+  alertWebhookUrl: z.url().optional(),
+  /** Whether MCP clients may call write and destructive tools; even then each call is confirmed by the person. */
+  mcpAllowWrites: z.boolean().default(false),
+  /** A JSON file listing external MCP servers whose tools join the catalog. */
+  mcpServers: z.string().min(1).optional(),
+  /** Address `aws-copilot serve` listens on; the loopback default keeps it to this machine. */
+  serverHost: z.string().min(1).default('127.0.0.1'),
+  /** Port of `aws-copilot serve` (0 picks a free one). */
+  serverPort: z.int().min(0).max(65535).default(8765),
+  /** Accounts with passwords (or a trusted proxy header) instead of the single-user access token. */
+  serverMultiUser: z.boolean().default(false),
+  /** Header a trusted reverse proxy sets to the signed-in person's name; setting it turns on multi-user mode. */
+  serverTrustedUserHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name such as X-Forwarded-User')
+    .transform((name) => name.toLowerCase())
+    .optional(),
+  /** Browser origins besides the server's own that may call the API and open the WebSocket. */
+  serverAllowedOrigins: z.array(z.url()).default([]),
+  /** Requests and WebSocket frames per minute per user (and per address before login). */
+  serverRateLimit: z.int().min(1).max(1_000_000).default(600),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -83,6 +113,13 @@ const asList = (raw: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 const asText = (raw: string) => raw;
+/** true/1/yes and false/0/no; anything else stays text so validation names the variable. */
+const asBoolean = (raw: string) => {
+  const word = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  if (['false', '0', 'no', 'off'].includes(word)) return false;
+  return raw;
+};
 
 /** Environment variables, first match wins; the AWS ones are the SDK's own names. */
 export const ENV_BINDINGS: EnvBinding[] = [
@@ -103,7 +140,20 @@ export const ENV_BINDINGS: EnvBinding[] = [
   { key: 'storeDir', env: ['AWS_COPILOT_STORE_DIR'], parse: asText },
   { key: 'retentionDays', env: ['AWS_COPILOT_RETENTION_DAYS'], parse: asNumber },
   { key: 'vectorDimensions', env: ['AWS_COPILOT_VECTOR_DIMENSIONS'], parse: asNumber },
+  { key: 'qdrantUrl', env: ['QDRANT_URL'], parse: asText },
   { key: 'kmsKeyId', env: ['AWS_COPILOT_KMS_KEY_ID'], parse: asText },
+  { key: 'ecsAllowWrite', env: ['AWS_COPILOT_ECS_ALLOW_WRITE'], parse: asBoolean },
+  { key: 'policyFile', env: ['AWS_COPILOT_POLICY_FILE'], parse: asText },
+  { key: 'otlpEndpoint', env: ['OTEL_EXPORTER_OTLP_ENDPOINT'], parse: asText },
+  { key: 'alertWebhookUrl', env: ['AWS_COPILOT_ALERT_WEBHOOK_URL'], parse: asText },
+  { key: 'mcpAllowWrites', env: ['AWS_COPILOT_MCP_ALLOW_WRITES'], parse: asBoolean },
+  { key: 'mcpServers', env: ['AWS_COPILOT_MCP_SERVERS'], parse: asText },
+  { key: 'serverHost', env: ['AWS_COPILOT_HOST'], parse: asText },
+  { key: 'serverPort', env: ['AWS_COPILOT_PORT'], parse: asNumber },
+  { key: 'serverMultiUser', env: ['AWS_COPILOT_MULTI_USER'], parse: asBoolean },
+  { key: 'serverTrustedUserHeader', env: ['AWS_COPILOT_TRUSTED_USER_HEADER'], parse: asText },
+  { key: 'serverAllowedOrigins', env: ['AWS_COPILOT_ALLOWED_ORIGINS'], parse: asList },
+  { key: 'serverRateLimit', env: ['AWS_COPILOT_RATE_LIMIT'], parse: asNumber },
 ];
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

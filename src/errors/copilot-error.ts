@@ -8,6 +8,7 @@ export type CopilotErrorCode =
   | 'not_found'
   | 'approval_required'
   | 'role_denied'
+  | 'policy_denied'
   | 'timeout'
   | 'rate_limited'
   | 'budget_exceeded'

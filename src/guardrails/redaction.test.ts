@@ -19,6 +19,11 @@ describe('redactor', () => {
     expect(output).toContain(MASK);
   });
 
+  it('masks STS session tokens standing on their own', () => {
+    const token = `IQoJb3JpZ2luX2VjEJr${'A1b2C3d4'.repeat(10)}`;
+    expect(redactor.text(`token ${token} done`)).toBe(`token ${MASK} done`);
+  });
+
   it('masks passwords in URLs but keeps the rest of the URL', () => {
     expect(redactor.text('clone https://bob:hunter2hunter2@git.example.com/x.git')).toBe(
       `clone https://bob:${MASK}@git.example.com/x.git`,
@@ -37,6 +42,14 @@ describe('redactor', () => {
   it('masks values registered as secret, such as .env values', () => {
     const custom = createRedactor(['my-dotenv-value-42']);
     expect(custom.text('connecting with my-dotenv-value-42 now')).toBe(`connecting with ${MASK} now`);
+  });
+
+  it('copies a value shared by two fields and cuts only real cycles', () => {
+    const shared = { summary: 'create bucket' };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(redactor.value({ result: shared, preview: shared })).toEqual({ result: shared, preview: shared });
+    expect(redactor.value(cyclic)).toEqual({ name: 'loop', self: '[circular]' });
   });
 
   it('leaves ordinary identifiers alone', () => {

@@ -10,6 +10,8 @@ const SECRET_KEY_PATTERN =
 const SECRET_TEXT_PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
   /\b(?:AKIA|ASIA|AIDA|AROA|ANPA|ANVA|AGPA)[A-Z0-9]{16}\b/g,
+  // STS session tokens: base64 of a protobuf whose first bytes are always the same.
+  /\b(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+=]{16,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
   /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
@@ -74,21 +76,26 @@ export function createRedactor(initialSecrets: Iterable<string> = []): Redactor 
   return { text, value, addSecrets };
 }
 
-function redactDeep(input: unknown, text: (value: string) => string, seen: WeakSet<object>): unknown {
+/** `ancestors` holds the objects on the current path only: a value shared by two fields is copied twice, a cycle is cut. */
+function redactDeep(input: unknown, text: (value: string) => string, ancestors: WeakSet<object>): unknown {
   if (typeof input === 'string') return text(input);
   if (input === null || typeof input !== 'object') return input;
-  if (seen.has(input)) return '[circular]';
-  seen.add(input);
-  if (Array.isArray(input)) return input.map((item) => redactDeep(item, text, seen));
+  if (ancestors.has(input)) return '[circular]';
   if (input instanceof Uint8Array) return `[${input.byteLength} bytes]`;
-  const output: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(input)) {
-    output[key] =
-      SECRET_KEY_PATTERN.test(key) && item !== null && item !== undefined && item !== ''
-        ? MASK
-        : redactDeep(item, text, seen);
+  ancestors.add(input);
+  try {
+    if (Array.isArray(input)) return input.map((item) => redactDeep(item, text, ancestors));
+    const output: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(input)) {
+      output[key] =
+        SECRET_KEY_PATTERN.test(key) && item !== null && item !== undefined && item !== ''
+          ? MASK
+          : redactDeep(item, text, ancestors);
+    }
+    return output;
+  } finally {
+    ancestors.delete(input);
   }
-  return output;
 }
 
 /** The process-wide redactor every sink shares. */

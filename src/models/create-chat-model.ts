@@ -34,7 +34,7 @@ interface Build {
 }
 
 /** Drops the Authorization header, so a server that needs no key never receives one (not even OPENAI_API_KEY). */
-const withoutAuthorization: typeof fetch = (input, init) => {
+export const withoutAuthorization: typeof fetch = (input, init) => {
   const headers = new Headers(init?.headers);
   headers.delete('authorization');
   return fetch(input, { ...init, headers });

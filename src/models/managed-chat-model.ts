@@ -16,12 +16,15 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { CopilotError } from '../errors/copilot-error.js';
 import { logger } from '../telemetry/logger.js';
+import { CONTEXT_TOKEN_LIMIT, pruneForRequest } from './context-pruning.js';
+import { prepareForModel } from './prepare-messages.js';
 import { promptHash } from './prompt-hash.js';
 import type { BudgetReservation, TokenBudget, TokenUsage } from './token-budget.js';
 import {
   countContentTokens,
   countMessageTokens,
   countOutputTokens,
+  countToolSchemaTokens,
   type ToolSchema,
   toToolSchema,
 } from './token-counter.js';
@@ -56,7 +59,12 @@ export interface ManagedChatModelFields extends BaseChatModelParams {
   onCall?: (record: ModelCallRecord) => void;
   /** Set by `withStructuredOutput`: a single bound tool is forced, so the answer cannot come back as prose. */
   forceSingleTool?: boolean;
+  /** Tokens one request may take, tool schemas included; the context is pruned to fit (default 8000). */
+  contextLimit?: number;
 }
+
+/** Messages keep at least this much room however many tool schemas are bound. */
+const MIN_MESSAGE_ROOM = 1000;
 
 interface Call {
   runnable: ChatRunnable;
@@ -215,7 +223,15 @@ export class ManagedChatModel extends BaseChatModel<BaseChatModelCallOptions, AI
   }
 
   /** Streams from the chosen model and settles the budget however the stream ends. */
-  async *#run(messages: BaseMessage[], options: this['ParsedCallOptions']): AsyncGenerator<AIMessageChunk> {
+  async *#run(
+    conversation: BaseMessage[],
+    options: this['ParsedCallOptions'],
+  ): AsyncGenerator<AIMessageChunk> {
+    // Pruned before the budget and the hash see it: what is counted and logged is what is sent.
+    const { contextLimit = CONTEXT_TOKEN_LIMIT, tools = [] } = this.fields;
+    const room = Math.max(MIN_MESSAGE_ROOM, contextLimit - countToolSchemaTokens(tools));
+    // Nothing leaves unredacted, and tool output goes out fenced as data (after pruning, so fences stay whole).
+    const messages = pruneForRequest(conversation, room, prepareForModel);
     const call = this.#begin(messages);
     let aggregate: AIMessageChunk | undefined;
     try {

@@ -44,6 +44,8 @@ export const modelSettingsSchema = z.strictObject({
   maxRetries: z.int().min(0).max(10).default(2),
   /** Upper bound of one request. */
   timeoutMs: z.int().min(1000).default(120_000),
+  /** Embedding model of the provider for vector memory; unset means text-embedding-3-small on OpenAI, local elsewhere. */
+  embeddingModel: z.string().min(1).optional(),
 });
 
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
@@ -95,12 +97,22 @@ function environmentNames(key: Key, provider: ModelProvider): string[] {
       return ['AWS_COPILOT_MODEL_MAX_RETRIES'];
     case 'timeoutMs':
       return ['AWS_COPILOT_MODEL_TIMEOUT_MS'];
+    case 'embeddingModel':
+      return ['AWS_COPILOT_EMBEDDING_MODEL'];
     default:
       return [];
   }
 }
 
-const TEXT_KEYS = new Set<Key>(['provider', 'model', 'fallbackModel', 'baseUrl', 'apiKey', 'region']);
+const TEXT_KEYS = new Set<Key>([
+  'provider',
+  'model',
+  'fallbackModel',
+  'baseUrl',
+  'apiKey',
+  'region',
+  'embeddingModel',
+]);
 
 /** The environment variable a setting is read from, for messages that tell the person what to set. */
 export function modelSettingVariable(key: Key, provider: ModelProvider): string | undefined {

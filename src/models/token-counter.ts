@@ -141,3 +141,25 @@ export function countMessageTokens(
   }
   return total + countToolSchemaTokens(tools);
 }
+
+/**
+ * The text cut to at most `maxTokens` o200k tokens, a marker included: the head only, or the head and the tail
+ * (where tool output keeps its errors and totals). Text already within the limit comes back unchanged.
+ */
+export function truncateTextTokens(
+  text: string,
+  maxTokens: number,
+  keep: 'head' | 'head-and-tail' = 'head',
+): string {
+  const tokens = getEncoder().encode(text, [], []);
+  if (tokens.length <= maxTokens) return text;
+  const marker = `\n[… ${tokens.length} tokens cut to ${maxTokens} …]\n`;
+  const decode = (part: number[]) => getEncoder().decode(part);
+  // Two tokens of slack: text re-encoded across the seams may merge differently.
+  const room = maxTokens - countTextTokens(marker) - 2;
+  if (room <= 0) return decode(tokens.slice(0, Math.max(0, maxTokens - 2)));
+  if (keep === 'head') return `${decode(tokens.slice(0, room))}${marker}`.trimEnd();
+  const head = Math.ceil(room / 2);
+  const tail = room - head;
+  return `${decode(tokens.slice(0, head))}${marker}${tail > 0 ? decode(tokens.slice(-tail)) : ''}`;
+}

@@ -230,6 +230,43 @@ export interface VectorRepository {
   query(embedding: number[], options?: { topK?: number; tags?: string[] }): Promise<VectorMatch[]>;
 }
 
+export interface UserRecord {
+  id: string;
+  /** Unique: the login name, or the identity a trusted proxy sends. */
+  name: string;
+  /** Self-describing scrypt hash; absent for people known only through a trusted proxy header. */
+  passwordHash?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LoginRecord {
+  /** SHA-256 of the session cookie; the cookie itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** Accounts (multi-user mode) and browser logins of `aws-copilot serve`. */
+export interface UserRepository {
+  /** Creates an account; a name already taken is refused with `conflict`. */
+  create(user: { id: string; name: string; passwordHash?: string }): Promise<UserRecord>;
+  get(id: string): Promise<UserRecord | undefined>;
+  findByName(name: string): Promise<UserRecord | undefined>;
+  /** Every account, by name. */
+  list(): Promise<UserRecord[]>;
+  /** False when there is no such account. */
+  setPassword(id: string, passwordHash: string): Promise<boolean>;
+  /** Deletes the account and its logins; what the person owns (sessions, deployments) stays. */
+  remove(id: string): Promise<boolean>;
+  /** Records a login; expired logins of every user are deleted on the way. */
+  createLogin(login: Omit<LoginRecord, 'createdAt'>): Promise<void>;
+  /** A login only until it expires. */
+  getLogin(tokenHash: string): Promise<LoginRecord | undefined>;
+  removeLogin(tokenHash: string): Promise<void>;
+}
+
 export interface PurgeResult {
   telemetry: number;
   audit: number;
@@ -250,6 +287,7 @@ export interface Store {
   readonly compliance: ComplianceRepository;
   readonly reports: ReportRepository;
   readonly vectors: VectorRepository;
+  readonly users: UserRepository;
   /** LangGraph checkpoints in the same database, so graphs resume after a restart. */
   readonly checkpointer: BaseCheckpointSaver;
   /** Deletes request logs and deployment history older than `before` (retention). */

@@ -1,10 +1,14 @@
 /** The process logger: pino JSON lines on stderr, every line passed through the redactor. */
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { redactor } from '../guardrails/redaction.js';
 
 export type { Logger };
 
-export function createLogger(level = process.env.AWS_COPILOT_LOG_LEVEL ?? 'warn'): Logger {
+/** `destination` defaults to stderr (stdout is the commands' output); tests pass a stream they read. */
+export function createLogger(
+  level = process.env.AWS_COPILOT_LOG_LEVEL ?? 'warn',
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,
@@ -17,7 +21,7 @@ export function createLogger(level = process.env.AWS_COPILOT_LOG_LEVEL ?? 'warn'
         },
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

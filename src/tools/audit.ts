@@ -13,6 +13,8 @@ export interface AuditRecord {
   risk: Risk;
   role?: string;
   correlationId?: string;
+  /** The chat session the call was made in, when it was made by a workflow. */
+  sessionId?: string;
   /** Arguments with secrets masked. */
   args: unknown;
   resourceIds: string[];

@@ -8,7 +8,11 @@ import type { z } from 'zod';
 import type { Settings } from '../config/settings.js';
 import { CopilotError } from '../errors/copilot-error.js';
 import type { Approval, ApprovalLedger } from '../guardrails/approvals.js';
+import { denyingRule } from '../guardrails/policy.js';
+import { policyRules } from '../guardrails/policy-file.js';
 import { redactor } from '../guardrails/redaction.js';
+import type { TelemetryBus } from '../telemetry/bus.js';
+import { currentTelemetryScope } from '../telemetry/context.js';
 import { logger as defaultLogger, type Logger } from '../telemetry/logger.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { wrapAwsError } from './aws/aws-error.js';
@@ -73,6 +77,8 @@ export interface ToolRunnerOptions {
   approvals: ApprovalLedger;
   audit: AuditSink;
   log?: Logger;
+  /** Where tool-call telemetry goes outside a workflow (inside one, the workflow's bus). */
+  telemetry?: TelemetryBus;
 }
 
 /** Fills the input schema's defaults and reports the first bad field by its path. */
@@ -187,6 +193,7 @@ export class ToolRunner {
       }
       args = parseArgs(tool, request.args);
       risk = tool.riskOf ? tool.riskOf(args) : tool.risk;
+      if (mode === 'run') this.checkPolicy(tool, args, risk);
       // A compensation undoes an approved call, so it needs the approval of that very call.
       if (
         mode !== 'preview' &&
@@ -212,11 +219,15 @@ export class ToolRunner {
       preview = output.preview;
     } catch (error) {
       failure = errorBody(error);
-      outcome = failure.code === 'role_denied' || failure.code === 'approval_required' ? 'denied' : 'error';
+      outcome = ['role_denied', 'approval_required', 'policy_denied'].includes(failure.code)
+        ? 'denied'
+        : 'error';
       if (outcome === 'denied')
         this.log.warn({ tool: toolName, role: request.role?.name, code: failure.code }, 'tool call refused');
     }
 
+    const scope = currentTelemetryScope();
+    const correlationId = request.correlationId ?? scope?.correlationId ?? undefined;
     await this.options.audit.write({
       id: auditId,
       at: new Date(started).toISOString(),
@@ -225,7 +236,8 @@ export class ToolRunner {
       mode,
       risk,
       ...(request.role ? { role: request.role.name } : {}),
-      ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+      ...(correlationId ? { correlationId } : {}),
+      ...(scope?.sessionId ? { sessionId: scope.sessionId } : {}),
       args: redactor.value(args),
       resourceIds: this.resourceIds(tool, args, result, created),
       awsCalls,
@@ -236,6 +248,17 @@ export class ToolRunner {
       ...(request.approval?.planHash ? { planHash: request.approval.planHash } : {}),
     });
 
+    await (scope?.bus ?? this.options.telemetry)?.publish({
+      kind: 'tool-call',
+      session_id: scope?.sessionId ?? null,
+      correlation_id: scope?.correlationId ?? correlationId ?? null,
+      agent: request.role?.name ?? 'person',
+      phase: toolName,
+      status: outcome,
+      latency_ms: Date.now() - started,
+      error_code: failure ? (failure.aws_code ?? failure.code) : null,
+      attributes: { mode, risk, audit_id: auditId, ...(scope ? { node: scope.phase } : {}) },
+    });
     if (failure)
       return { status: 'error', action: toolName, mode, error: failure, created, audit_id: auditId };
     return {
@@ -247,6 +270,20 @@ export class ToolRunner {
       created,
       audit_id: auditId,
     };
+  }
+
+  /** The policy's deny rules hold for every call, whatever approval comes with it. */
+  private checkPolicy(tool: AnyTool, args: unknown, risk: Risk): void {
+    const rule = denyingRule(
+      { id: 'call', tool: tool.name, args: (args ?? {}) as Record<string, unknown>, risk, description: '' },
+      { rules: policyRules(this.options.settings.policyFile), iamActionsOf: () => tool.iam },
+    );
+    if (rule) {
+      throw new CopilotError(
+        'policy_denied',
+        `${tool.name} is denied by the policy (${rule.reasonCode}, rule ${rule.id}): ${rule.reason}`,
+      );
+    }
   }
 
   private context(

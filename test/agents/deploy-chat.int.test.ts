@@ -12,12 +12,12 @@ describe('deploy by chatting (offline model, sandbox)', () => {
   beforeAll(async () => {
     harness = await createAgentHarness();
     role = await createExecutionRole();
-    makeShopRepo(harness.tools, 'shop');
+    makeShopRepo(harness.tools, 'shop-chat');
   });
   afterAll(() => harness.close());
 
   it('asks for what is missing, previews, waits for approval, deploys, validates and records the deployment', async () => {
-    const first = await harness.send('Deploy my FastAPI + Vite app from ./shop to us-east-1');
+    const first = await harness.send('Deploy my FastAPI + Vite app from ./shop-chat to us-east-1');
     expect(first.status).toBe('waiting');
     const form = harness.last('form-request');
     expect(form.fields.map((field) => field.name)).toContain('target');
@@ -66,6 +66,14 @@ describe('deploy by chatting (offline model, sandbox)', () => {
     const metrics = deploymentMetrics(history);
     expect(metrics).toMatchObject({ success_rate: 1, dry_run_coverage: 1 });
     expect(metrics.tokens_per_deployment?.input).toBeGreaterThan(0);
+    // The Context Curator kept the project's summary in vector memory, tagged with its stack.
+    const remembered = await harness.store.vectors.query(
+      Array.from({ length: harness.store.vectors.dimensions }, () => 1),
+      { tags: ['fastapi', 'vite'], topK: 10 },
+    );
+    expect(remembered.map((note) => note.text)).toContainEqual(
+      expect.stringMatching(/^The project in shop-chat is /),
+    );
     const seqs = harness.events.map((event) => event.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });

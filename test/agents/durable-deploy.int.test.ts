@@ -55,7 +55,7 @@ describe('durable deployments', () => {
     tools = createToolHarness();
     const databaseUrl = await freshDatabase();
     store = await openPostgresStore({ connectionString: databaseUrl, vectorDimensions: 8 });
-    makeShopRepo(tools, 'shop');
+    makeShopRepo(tools, 'shop-durable');
     env = cliEnvironment({
       AWS_ENDPOINT_URL: proxy.endpointUrl,
       AWS_COPILOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'durable-data-')),
@@ -83,7 +83,7 @@ describe('durable deployments', () => {
         'chat',
         '--json',
         '--message',
-        `deploy ./shop to us-east-1 on ec2 with ami ${ami} and staging bucket ${bucket}`,
+        `deploy ./shop-durable to us-east-1 on ec2 with ami ${ami} and staging bucket ${bucket}`,
       ],
       env,
     );
@@ -149,7 +149,7 @@ describe('durable deployments', () => {
     const reservations = await tools.aws.ec2().send(
       new DescribeInstancesCommand({
         Filters: [
-          { Name: 'tag:aws-copilot:app', Values: ['shop'] },
+          { Name: 'tag:aws-copilot:app', Values: ['shop-durable'] },
           { Name: 'instance-state-name', Values: ['pending', 'running'] },
         ],
       }),

@@ -5,7 +5,10 @@
 
 import { ChatSessions, type TurnResult } from '../../src/agents/chat-session.js';
 import type { AgentRuntime } from '../../src/agents/runtime.js';
+import { budgetedModel } from '../../src/models/budgeted-model.js';
+import { LocalEmbedder } from '../../src/models/local-embedder.js';
 import { OfflineChatModel } from '../../src/models/offline/offline-chat-model.js';
+import { TokenBudget } from '../../src/models/token-budget.js';
 import type { AgentEvent } from '../../src/protocol/events.js';
 import { openPGliteStore } from '../../src/store/pglite/open-pglite-store.js';
 import type { Store } from '../../src/store/ports.js';
@@ -30,14 +33,26 @@ export interface AgentHarness {
 export async function createAgentHarness(
   options: HarnessOptions & { store?: Store; userId?: string } = {},
 ): Promise<AgentHarness> {
-  const tools = createToolHarness(options);
   const store = options.store ?? (await openPGliteStore({ directory: 'memory://', vectorDimensions: 8 }));
+  // The runner audits into the store, as the product wires it, so reports can cite the trail.
+  const tools = createToolHarness({ ...options, auditSink: store.audit });
+  const budgets = new Map<string, TokenBudget>();
+  const budgetOf = (sessionId: string) => {
+    const budget = budgets.get(sessionId) ?? new TokenBudget({ inputLimit: 80_000, outputLimit: 40_000 });
+    budgets.set(sessionId, budget);
+    return budget;
+  };
   const runtime: AgentRuntime = {
     settings: tools.settings,
     store,
     runner: tools.runner,
     approvals: tools.approvals,
     model: new OfflineChatModel({}),
+    // Vector memory as the product has it offline: the local embedding, as long as the store's vectors.
+    embedder: new LocalEmbedder(store.vectors.dimensions),
+    // Each session gets its own budget, as in the product, so tests can read token totals.
+    modelFor: (sessionId) => budgetedModel(new OfflineChatModel({}), budgetOf(sessionId)),
+    budgetFor: budgetOf,
     hasCredentials: async () => true,
   };
   const sessions = new ChatSessions(runtime);

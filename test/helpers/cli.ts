@@ -27,12 +27,19 @@ export function cliEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
+/** `input`, when given, is written to the command's standard input, which then ends. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = REPO_ROOT,
+  input?: string,
+): Promise<CliResult> {
   if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
     throw new Error('the CLI is not built: run `npm run build` (npm test does it first)');
   }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: 'pipe' });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

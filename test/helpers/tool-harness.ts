@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { loadSettings, type Settings, type SettingsInput } from '../../src/config/settings.js';
 import { ApprovalLedger } from '../../src/guardrails/approvals.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
-import { MemoryAuditSink } from '../../src/tools/audit.js';
+import { type AuditSink, MemoryAuditSink } from '../../src/tools/audit.js';
 import { type AwsClientFactory, createAwsClientFactory } from '../../src/tools/aws/clients.js';
 import { createCatalog } from '../../src/tools/catalog.js';
 import type { ToolEnvelope } from '../../src/tools/envelope.js';
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   settings?: SettingsInput;
   endpointUrl?: string;
   registry?: ToolRegistry;
+  /** A second audit sink (the store's, as the product wires it); `audit` still records every call. */
+  auditSink?: AuditSink;
 }
 
 export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
@@ -61,7 +63,16 @@ export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
   const approvals = new ApprovalLedger();
   const audit = new MemoryAuditSink();
   const registry = options.registry ?? createCatalog();
-  const runner = new ToolRunner({ registry, settings, aws, approvals, audit });
+  const extra = options.auditSink;
+  const sink: AuditSink = extra
+    ? {
+        write: async (record) => {
+          await audit.write(record);
+          await extra.write(record);
+        },
+      }
+    : audit;
+  const runner = new ToolRunner({ registry, settings, aws, approvals, audit: sink });
   return {
     settings,
     aws,

@@ -102,10 +102,13 @@ describe('openai provider', () => {
     const result = new ToolMessage({ tool_call_id: 'call_1', content: '{"state":"running"}' });
     const second = await model.invoke([question, first, result]);
     expect(second.content).toBe('The instance is running.');
+    // Tool output reaches the provider fenced as data, never as bare text it could take as instructions.
     expect(server.requests[1]?.body.messages.at(-1)).toEqual({
       role: 'tool',
       tool_call_id: 'call_1',
-      content: '{"state":"running"}',
+      content: expect.stringMatching(
+        /^<data source="tool:output">[\s\S]*state[\s\S]*running[\s\S]*<\/data>$/,
+      ),
     });
   });
 

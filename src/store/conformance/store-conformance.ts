@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../ports.js';
+import type { Store, VectorRepository } from '../ports.js';
 import { LATEST_SCHEMA_VERSION } from '../sql/migrations.js';
 
 export interface ConformanceOptions {
@@ -162,6 +162,51 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
       expect(await store.credentials.remove('ann', 'default')).toBe(false);
     });
 
+    it('keeps accounts with unique names, and logins until they expire', async () => {
+      const name = `ann-${id().slice(0, 8)}`;
+      const user = await store.users.create({ id: id(), name, passwordHash: 'scrypt$hash-1' });
+      expect(user).toMatchObject({ name, passwordHash: 'scrypt$hash-1' });
+      await expect(store.users.create({ id: id(), name })).rejects.toThrow(/taken/);
+      const proxied = await store.users.create({ id: id(), name: `${name}-proxy` });
+      expect(proxied.passwordHash).toBeUndefined();
+      expect(await store.users.findByName(name)).toMatchObject({ id: user.id });
+      expect(await store.users.get(user.id)).toMatchObject({ name });
+      expect((await store.users.list()).map((item) => item.name)).toEqual(
+        expect.arrayContaining([name, `${name}-proxy`]),
+      );
+      expect(await store.users.setPassword(user.id, 'scrypt$hash-2')).toBe(true);
+      expect(await store.users.setPassword(id(), 'scrypt$hash-3')).toBe(false);
+      expect((await store.users.get(user.id))?.passwordHash).toBe('scrypt$hash-2');
+
+      const live = id();
+      const expired = id();
+      await store.users.createLogin({
+        tokenHash: expired,
+        userId: user.id,
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      });
+      await store.users.createLogin({
+        tokenHash: live,
+        userId: user.id,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      expect(await store.users.getLogin(live)).toMatchObject({ userId: user.id });
+      expect(await store.users.getLogin(expired)).toBeUndefined();
+      await store.users.removeLogin(live);
+      expect(await store.users.getLogin(live)).toBeUndefined();
+
+      const again = id();
+      await store.users.createLogin({
+        tokenHash: again,
+        userId: user.id,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      expect(await store.users.remove(user.id)).toBe(true);
+      expect(await store.users.remove(user.id)).toBe(false);
+      expect(await store.users.getLogin(again)).toBeUndefined();
+      expect(await store.users.findByName(name)).toBeUndefined();
+    });
+
     it('keeps telemetry, audit, compliance decisions and reports', async () => {
       const sessionId = id();
       const correlationId = id();
@@ -228,36 +273,7 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
       expect(await store.reports.listForSession('ann', sessionId)).toHaveLength(1);
     });
 
-    it('finds the nearest vectors, filtered by tags', async () => {
-      const dims = store.vectors.dimensions;
-      const unit = (index: number) =>
-        Array.from({ length: dims }, (_, position) => (position === index ? 1 : 0));
-      const tag = `t${id().slice(0, 8)}`;
-      const at = new Date().toISOString();
-      await store.vectors.upsert({
-        id: `${tag}-a`,
-        text: 'fastapi on lambda',
-        tags: [tag, 'fastapi'],
-        embedding: unit(0),
-        at,
-      });
-      await store.vectors.upsert({
-        id: `${tag}-b`,
-        text: 'vite static site',
-        tags: [tag, 'vite'],
-        embedding: unit(1),
-        at,
-      });
-      const near = await store.vectors.query(unit(0), { tags: [tag], topK: 2 });
-      expect(near.map((match) => match.id)).toEqual([`${tag}-a`, `${tag}-b`]);
-      expect(near[0]?.score).toBeCloseTo(1, 5);
-      expect((await store.vectors.query(unit(0), { tags: [tag, 'vite'] })).map((match) => match.id)).toEqual([
-        `${tag}-b`,
-      ]);
-      await expect(
-        store.vectors.upsert({ id: 'bad', text: 'x', tags: [], embedding: [1], at }),
-      ).rejects.toThrow(/finite numbers/);
-    });
+    it('finds the nearest vectors, filtered by tags', () => checkVectorConformance(store.vectors));
 
     it('checkpoints LangGraph runs so a thread resumes where it was', async () => {
       const State = Annotation.Root({
@@ -311,4 +327,35 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
       expect(await store.telemetry.list({ sessionId })).toHaveLength(0);
     });
   });
+}
+
+/** The vector case on its own, for vector repositories that live outside a store (Qdrant). */
+export async function checkVectorConformance(vectors: VectorRepository): Promise<void> {
+  const dims = vectors.dimensions;
+  const unit = (index: number) => Array.from({ length: dims }, (_, position) => (position === index ? 1 : 0));
+  const tag = `t${id().slice(0, 8)}`;
+  const at = new Date().toISOString();
+  await vectors.upsert({
+    id: `${tag}-a`,
+    text: 'fastapi on lambda',
+    tags: [tag, 'fastapi'],
+    embedding: unit(0),
+    at,
+  });
+  await vectors.upsert({
+    id: `${tag}-b`,
+    text: 'vite static site',
+    tags: [tag, 'vite'],
+    embedding: unit(1),
+    at,
+  });
+  const near = await vectors.query(unit(0), { tags: [tag], topK: 2 });
+  expect(near.map((match) => match.id)).toEqual([`${tag}-a`, `${tag}-b`]);
+  expect(near[0]?.score).toBeCloseTo(1, 5);
+  expect((await vectors.query(unit(0), { tags: [tag, 'vite'] })).map((match) => match.id)).toEqual([
+    `${tag}-b`,
+  ]);
+  await expect(vectors.upsert({ id: 'bad', text: 'x', tags: [], embedding: [1], at })).rejects.toThrow(
+    /finite numbers/,
+  );
 }

@@ -17,6 +17,8 @@ export const COLLECTIONS = {
   compliance: 'compliance',
   reports: 'reports',
   vectors: 'vectors',
+  users: 'users',
+  logins: 'logins',
 } as const;
 
 export function iso(value: Date | string): string {

@@ -47,6 +47,20 @@ export const MONGO_MIGRATIONS: MongoMigration[] = [
       for (const [name, indexes] of Object.entries(INDEXES)) await db.collection(name).createIndexes(indexes);
     },
   },
+  {
+    version: 2,
+    description: 'server accounts and browser logins',
+    apply: async (db) => {
+      await db
+        .collection(COLLECTIONS.users)
+        .createIndexes([{ key: { name: 1 }, name: 'users_name', unique: true }]);
+      await db.collection(COLLECTIONS.logins).createIndexes([
+        { key: { userId: 1 }, name: 'logins_user' },
+        // The server deletes a login at its expiry time.
+        { key: { expiresAt: 1 }, name: 'logins_expires', expireAfterSeconds: 0 },
+      ]);
+    },
+  },
 ];
 
 export const LATEST_MONGO_SCHEMA_VERSION = MONGO_MIGRATIONS.at(-1)?.version ?? 0;

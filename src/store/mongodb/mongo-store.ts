@@ -14,6 +14,7 @@ import {
 } from './record-collections.js';
 import { ensureRetention, purgeMongo } from './retention.js';
 import { MongoEventRepository, MongoSessionRepository } from './session-collections.js';
+import { MongoUserRepository } from './user-collections.js';
 import { MongoVectorRepository } from './vector-collection.js';
 
 export interface MongoStoreOptions {
@@ -54,6 +55,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     compliance: new MongoComplianceRepository(db),
     reports: new MongoReportRepository(db),
     vectors: new MongoVectorRepository(db, options.vectorDimensions),
+    users: new MongoUserRepository(db),
     checkpointer,
     purge: (before) => purgeMongo(db, before),
     schemaVersion: () => currentMongoSchemaVersion(db),

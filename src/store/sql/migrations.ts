@@ -64,6 +64,18 @@ export const MIGRATIONS: Migration[] = [
         embedding ${vectorType} NOT NULL, dimensions integer NOT NULL, at timestamptz NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    description: 'server accounts and browser logins',
+    statements: () => [
+      `CREATE TABLE users (id text PRIMARY KEY, name text NOT NULL UNIQUE, password_hash text,
+        created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)`,
+      `CREATE TABLE logins (token_hash text PRIMARY KEY, user_id text NOT NULL, expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL)`,
+      'CREATE INDEX logins_user ON logins (user_id)',
+      'CREATE INDEX logins_expires ON logins (expires_at)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

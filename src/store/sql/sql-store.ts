@@ -13,6 +13,7 @@ import {
   SqlTelemetryRepository,
 } from './record-repositories.js';
 import { SqlEventRepository, SqlSessionRepository } from './session-repositories.js';
+import { SqlUserRepository } from './user-repository.js';
 import { SqlVectorRepository } from './vector-repository.js';
 
 export interface SqlStoreOptions {
@@ -51,6 +52,7 @@ export async function openSqlStore(options: SqlStoreOptions): Promise<Store> {
     compliance: new SqlComplianceRepository(pool),
     reports: new SqlReportRepository(pool),
     vectors: new SqlVectorRepository(pool, options.vectorDimensions, options.pgvector),
+    users: new SqlUserRepository(pool),
     checkpointer,
     purge: async (before: Date): Promise<PurgeResult> => {
       const finished = await pool.query<{ id: string }>(

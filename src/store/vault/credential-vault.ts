@@ -4,46 +4,19 @@
  * return masks; only `resolve` decrypts, just in time for an AWS call, and never caches.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { redactor } from '../../guardrails/redaction.js';
+import {
+  type CredentialInput,
+  credentialInputSchema,
+  credentialNameSchema,
+  type maskedCredentialSchema,
+} from '../../protocol/credentials.js';
 import type { CredentialRepository, StoredCredential } from '../ports.js';
 import { type MasterKey, openWithKey, sealWithKey } from './master-key.js';
 
-export const credentialInputSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('access-key'),
-    access_key_id: z
-      .string()
-      .regex(
-        /^(AKIA|ASIA)[A-Z0-9]{16}$/,
-        'an access key id is AKIA or ASIA followed by 16 capital letters or digits',
-      ),
-    secret_access_key: z.string().min(16, 'a secret access key has 40 characters').max(128),
-    session_token: z.string().min(16).max(4096).optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('assume-role'),
-    role_arn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-        'a role ARN looks like arn:aws:iam::123456789012:role/Name',
-      ),
-    external_id: z.string().min(2).max(1224).optional(),
-    /** Name of another stored credential to assume the role with; default: the standard chain. */
-    source: z.string().min(1).max(64).optional(),
-  }),
-]);
-
-export type CredentialInput = z.infer<typeof credentialInputSchema>;
-
-export interface MaskedCredential {
-  name: string;
-  kind: StoredCredential['kind'];
-  masked: Record<string, string>;
-  updatedAt: string;
-}
+export type MaskedCredential = z.infer<typeof maskedCredentialSchema>;
 
 interface Envelope {
   v: 1;
@@ -75,8 +48,6 @@ function secretsOf(input: CredentialInput): string[] {
       : [];
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-
 export class CredentialVault {
   constructor(
     private readonly repository: CredentialRepository,
@@ -85,7 +56,7 @@ export class CredentialVault {
 
   /** Validates, seals and stores; returns only the masked view. */
   async put(userId: string, name: string, input: unknown): Promise<MaskedCredential> {
-    if (!NAME.test(name)) {
+    if (!credentialNameSchema.safeParse(name).success) {
       throw new CopilotError(
         'invalid_input',
         'name: use 1-64 lowercase letters, digits and hyphens, e.g. default or prod',

@@ -26,6 +26,12 @@ export const askApprovalNode = observedNode(
     });
     // After a rollback the person hears what went wrong before being asked again.
     if (state.problem) await say(session, `${state.problem} Here is the plan again; approve it to retry.`);
+    // "ask": the policy wants a person to look at this plan in particular; the approval is that look.
+    if (state.compliance?.decision === 'ask')
+      await say(
+        session,
+        `The compliance officer asks you to check this plan before approving it (${state.compliance.reasonCode}): ${state.compliance.reason}.`,
+      );
     await session.emit({
       type: 'approval-request',
       plan_hash: plan.hash,

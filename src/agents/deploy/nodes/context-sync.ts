@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { registerProjectSecrets } from '../../../guardrails/project-secrets.js';
 import { countTextTokens } from '../../../models/token-counter.js';
 import { checkoutRepository } from '../../../tools/github/checkout.js';
 import { resolveInWorkspace } from '../../../tools/workspace/paths.js';
 import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { type AgentRuntime, runtimeOf, sessionContextOf } from '../../runtime.js';
+import { withProjectMemory } from '../project-memory.js';
 import type { DeployStateType, DeployUpdate, ProjectContext } from '../state.js';
 
 const SUMMARY_TOKEN_LIMIT = 2000;
@@ -191,7 +193,14 @@ export const contextSyncNode = observedNode(
     const projectDir =
       state.projectDir ??
       (await projectFolder(state, runtime, config.signal ?? new AbortController().signal));
+    // Values of the project's real .env files are masked in every sink from now on; only the
+    // templates' variable names are ever read into the context.
+    registerProjectSecrets(resolveInWorkspace(runtime.settings.workspace, projectDir, 'repo'));
     const context = await readProjectContext(runtime, session.userId, projectDir);
-    return { projectDir, context };
+    // What memory knows about similar projects joins the context; this project's summary is kept for next time.
+    return {
+      projectDir,
+      context: await withProjectMemory(runtime, state, projectDir, context, session.userId),
+    };
   },
 );

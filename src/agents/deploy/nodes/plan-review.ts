@@ -7,8 +7,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CopilotError } from '../../../errors/copilot-error.js';
 import { evaluatePolicy } from '../../../guardrails/policy.js';
+import { policyRules } from '../../../guardrails/policy-file.js';
+import { telemetryFor } from '../../../telemetry/create-telemetry.js';
+import { raiseAlert } from '../../../telemetry/observe.js';
 import type { ToolPreview } from '../../../tools/define-tool.js';
-import { RateLimiter } from '../../../tools/rate-limiter.js';
+import { type Clock, RateLimiter } from '../../../tools/rate-limiter.js';
 import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
@@ -16,7 +19,15 @@ import { draftPlan } from '../draft-plan.js';
 import type { DeployStateType, DeployUpdate } from '../state.js';
 
 /** Spec limit: 4 planning cycles per minute per user, process-wide. */
-const planningCycles = new RateLimiter(4 / 60, 4);
+/** Spec limit: at most this many planning cycles per minute per user. */
+export const PLANNING_CYCLES_PER_MINUTE = 4;
+
+export function createPlanningLimiter(clock?: Clock): RateLimiter {
+  return new RateLimiter(PLANNING_CYCLES_PER_MINUTE / 60, PLANNING_CYCLES_PER_MINUTE, clock);
+}
+
+/** Process-wide, so every session of a person shares the allowance. */
+const planningCycles = createPlanningLimiter();
 
 export const planNode = observedNode(
   'plan',
@@ -24,7 +35,7 @@ export const planNode = observedNode(
   async (state: DeployStateType, config): Promise<DeployUpdate> => {
     const runtime = runtimeOf(config);
     const session = sessionContextOf(config);
-    await planningCycles.acquire(session.userId, config.signal);
+    await (runtime.planningLimiter ?? planningCycles).acquire(session.userId, config.signal);
     const request = state.request as Parameters<typeof draftPlan>[0]['request'];
     const plan = draftPlan({
       request,
@@ -68,7 +79,11 @@ export const complianceNode = observedNode(
     const session = sessionContextOf(config);
     const plan = state.plan;
     if (!plan) throw new CopilotError('internal', 'compliance review without a plan');
-    const decision = evaluatePolicy(plan.steps, { interactive: !runtime.nonInteractive });
+    const decision = evaluatePolicy(plan.steps, {
+      interactive: !runtime.nonInteractive,
+      rules: policyRules(runtime.settings.policyFile),
+      iamActionsOf: (tool) => runtime.runner.registry.get(tool)?.iam ?? [],
+    });
     await runtime.store.compliance.record({
       id: randomUUID(),
       sessionId: session.sessionId,
@@ -87,10 +102,15 @@ export const complianceNode = observedNode(
       reason: decision.reason,
     });
     if (decision.decision === 'veto') {
+      await raiseAlert(telemetryFor(runtime), 'compliance-block', {
+        sessionId: session.sessionId,
+        summary: `The compliance officer blocked plan ${plan.id} (${decision.reasonCode}): ${decision.reason}`,
+        attributes: { plan_id: plan.id, reason_code: decision.reasonCode, deployment_id: state.deploymentId },
+      });
       return {
         compliance: decision,
         outcome: 'vetoed',
-        problem: `The compliance officer blocked this plan (${decision.reasonCode}): ${decision.reason}. Only a person can override that; nothing was changed.`,
+        problem: `The compliance officer blocked this plan (${decision.reasonCode}): ${decision.reason}. Nothing was changed. A veto ends the run: only a person can lift it, by changing the request or the policy file (setting policyFile), and then asking again.`,
       };
     }
     return { compliance: decision };

@@ -4,11 +4,14 @@
  */
 import { AIMessage } from '@langchain/core/messages';
 import { CopilotError } from '../../../errors/copilot-error.js';
+import { telemetryFor } from '../../../telemetry/create-telemetry.js';
+import { raiseAlert } from '../../../telemetry/observe.js';
 import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { type AgentRuntime, runtimeOf, sessionContextOf } from '../../runtime.js';
 import { say } from '../../say.js';
 import { compensate, type StepOutcome } from '../execute-plan.js';
+import { rememberFailure } from '../project-memory.js';
 import type { DeployStateType, DeployUpdate, ValidationResult } from '../state.js';
 import { approvalForPlan } from './execute.js';
 
@@ -216,6 +219,17 @@ export const closeNode = observedNode(
           checks: state.validation?.checks ?? [],
         },
       });
+      // A failure that was rolled back teaches something: why, tagged with the stack, for the next project.
+      if (status === 'rolled-back' || (status === 'escalated' && state.execution))
+        await rememberFailure(runtime, state);
+      // A deployment that failed (not one the person declined, nor a compliance block, alerted already) is critical.
+      if (status !== 'succeeded' && outcome !== 'vetoed' && (outcome !== 'rejected' || state.execution)) {
+        await raiseAlert(telemetryFor(runtime), 'deployment-failure', {
+          sessionId: session.sessionId,
+          summary: `Deployment ${state.deploymentId} ${status}: ${text}`,
+          attributes: { deployment_id: state.deploymentId, outcome },
+        });
+      }
       await session.emit({
         type: 'deployment-end',
         deployment_id: state.deploymentId,

@@ -1,0 +1,113 @@
+/**
+ * Change Planner (role ecs-change-planner: reads, and previews of the three repair tools): drafts
+ * the smallest repair, previews every step, writes plan_repair_plan.md. With writes off it stops
+ * there; with writes on it opens the repair record (target `ecs-repair`) and goes to approval.
+ */
+import { randomUUID } from 'node:crypto';
+import { CopilotError } from '../../../errors/copilot-error.js';
+import type { ToolPreview } from '../../../tools/define-tool.js';
+import { observedNode } from '../../node-runner.js';
+import type { Plan } from '../../plan.js';
+import { ROLES } from '../../roles.js';
+import { type AgentRuntime, runtimeOf, type SessionContext, sessionContextOf } from '../../runtime.js';
+import { type PlanStatus, renderPlanReport } from '../plan-report.js';
+import { draftRepair } from '../repair-plan.js';
+import { REPORT_NAMES, saveReport } from '../save-report.js';
+import { type EcsStateType, type EcsUpdate, moment } from '../state.js';
+
+async function previewSteps(
+  runtime: AgentRuntime,
+  session: SessionContext,
+  plan: Plan,
+): Promise<{ previews: ToolPreview[]; failures: string[] }> {
+  const previews: ToolPreview[] = [];
+  const failures: string[] = [];
+  for (const step of plan.steps) {
+    const envelope = await runtime.runner.call<ToolPreview>({
+      tool: step.tool,
+      args: step.args,
+      mode: 'preview',
+      role: ROLES.ecsChangePlanner,
+      userId: session.userId,
+      correlationId: session.sessionId,
+    });
+    if (envelope.status === 'error') failures.push(`${step.id} (${step.tool}): ${envelope.error.message}`);
+    else if (envelope.preview) previews.push(envelope.preview);
+  }
+  return { previews, failures };
+}
+
+export const planRepairNode = observedNode(
+  'plan-repair',
+  ROLES.ecsChangePlanner.name,
+  async (state: EcsStateType, config): Promise<EcsUpdate> => {
+    const runtime = runtimeOf(config);
+    const session = sessionContextOf(config);
+    const { evidence, hypotheses = [], target } = state;
+    if (!evidence || !target) throw new CopilotError('internal', 'repair planning without triage');
+    const draft = draftRepair(evidence, hypotheses, runtime.runner);
+    const { plan } = draft;
+    const { previews, failures } = plan
+      ? await previewSteps(runtime, session, plan)
+      : { previews: [], failures: [] };
+    let status: PlanStatus;
+    let update: EcsUpdate;
+    if (!plan) {
+      status = { kind: 'no-change' };
+      update = { outcome: 'no-change', problem: draft.rationale };
+    } else if (failures.length > 0) {
+      const problem = `The preview found problems, so nothing was changed and no approval is asked:\n- ${failures.join('\n- ')}`;
+      status = { kind: 'preview-failed', problem };
+      update = { outcome: 'preview-failed', problem };
+    } else if (!runtime.settings.ecsAllowWrite) {
+      status = { kind: 'writes-off' };
+      update = {
+        outcome: 'not-applied',
+        problem: `Writes are off, so I changed nothing. I would: ${plan.summary}.`,
+      };
+    } else {
+      status = { kind: 'awaiting-approval' };
+      const deploymentId = randomUUID();
+      await runtime.store.deployments.create({
+        id: deploymentId,
+        userId: session.userId,
+        sessionId: session.sessionId,
+        status: 'planning',
+        target: 'ecs-repair',
+        region: target.region,
+        planHash: plan.hash,
+        plan: {
+          summary: plan.summary,
+          steps: plan.steps.map((step) => ({ id: step.id, tool: step.tool, description: step.description })),
+        },
+      });
+      update = { deploymentId, approvedHash: undefined };
+    }
+    await saveReport(
+      runtime,
+      session,
+      REPORT_NAMES.plan,
+      renderPlanReport({
+        target,
+        lead: hypotheses[0],
+        plan,
+        previews,
+        rationale: draft.rationale,
+        successCriteria: draft.successCriteria,
+        status,
+        at: new Date().toISOString(),
+      }),
+    );
+    return {
+      ...update,
+      ...(plan ? { plan } : {}),
+      previews,
+      rationale: draft.rationale,
+      successCriteria: draft.successCriteria,
+      timeline: moment(
+        'plan-repair',
+        plan ? `Plan: ${plan.summary} (${status.kind}).` : `No change: ${draft.rationale}`,
+      ),
+    };
+  },
+);
