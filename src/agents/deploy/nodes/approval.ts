@@ -1,14 +1,10 @@
 /**
- * Approval: the plan, its previews and its hash go to the person; the graph pauses (a LangGraph
- * interrupt, checkpointed, so it survives a restart). Only the person's answer resumes it, and
- * only an answer naming this exact plan hash approves it.
+ * Approval of a deploy plan, through the shared plan-approval steps: the request (after saying
+ * what went wrong last time, or why the policy wants a look) and the paused wait for the answer.
  */
-import { randomUUID } from 'node:crypto';
-import { interrupt } from '@langchain/langgraph';
 import { CopilotError } from '../../../errors/copilot-error.js';
-import { interruptAnswerSchema } from '../../../protocol/events.js';
 import { observedNode } from '../../node-runner.js';
-import { planRisk } from '../../plan.js';
+import { awaitPlanApproval, requestPlanApproval } from '../../plan-approval.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
 import { say } from '../../say.js';
 import type { DeployStateType, DeployUpdate } from '../state.js';
@@ -21,9 +17,6 @@ export const askApprovalNode = observedNode(
     const session = sessionContextOf(config);
     const plan = state.plan;
     if (!plan || !state.deploymentId) throw new CopilotError('internal', 'approval without a plan');
-    await runtime.store.deployments.update(session.userId, state.deploymentId, {
-      status: 'awaiting-approval',
-    });
     // After a rollback the person hears what went wrong before being asked again.
     if (state.problem) await say(session, `${state.problem} Here is the plan again; approve it to retry.`);
     // "ask": the policy wants a person to look at this plan in particular; the approval is that look.
@@ -32,15 +25,12 @@ export const askApprovalNode = observedNode(
         session,
         `The compliance officer asks you to check this plan before approving it (${state.compliance.reasonCode}): ${state.compliance.reason}.`,
       );
-    await session.emit({
-      type: 'approval-request',
-      plan_hash: plan.hash,
-      plan_id: plan.id,
-      deployment_id: state.deploymentId,
-      steps: plan.steps,
+    await requestPlanApproval({
+      runtime,
+      session,
+      plan,
       previews: state.previews ?? [],
-      risk: planRisk(plan),
-      summary: plan.summary,
+      deploymentId: state.deploymentId,
     });
     return {};
   },
@@ -50,46 +40,16 @@ export const awaitApprovalNode = observedNode(
   'await-approval',
   'conversation-orchestrator',
   async (state: DeployStateType, config): Promise<DeployUpdate> => {
-    const runtime = runtimeOf(config);
-    const session = sessionContextOf(config);
     const plan = state.plan;
     if (!plan || !state.deploymentId) throw new CopilotError('internal', 'approval without a plan');
-    const raw = interrupt({ type: 'approval', plan_hash: plan.hash });
-    const answer = interruptAnswerSchema.safeParse(raw);
-    if (!answer.success || answer.data.kind !== 'approval') {
-      return {
-        outcome: 'rejected',
-        problem:
-          'The answer to the approval request was not an approval or a rejection; nothing was changed.',
-      };
-    }
-    const matches = answer.data.plan_hash === plan.hash;
-    const approved = matches && answer.data.decision === 'approve';
-    await runtime.store.approvals.record({
-      id: randomUUID(),
-      userId: session.userId,
-      sessionId: session.sessionId,
-      planHash: plan.hash,
-      decision: approved ? 'approved' : 'rejected',
-      channel: 'chat',
-      ...(answer.data.reason
-        ? { reason: answer.data.reason }
-        : !matches
-          ? { reason: 'the answer named another plan' }
-          : {}),
+    const decision = await awaitPlanApproval({
+      runtime: runtimeOf(config),
+      session: sessionContextOf(config),
+      plan,
+      deploymentId: state.deploymentId,
     });
-    if (!approved) {
-      await runtime.store.deployments.update(session.userId, state.deploymentId, {
-        status: 'failed',
-        result: { reason: 'rejected' },
-      });
-      return {
-        outcome: 'rejected',
-        problem: matches
-          ? 'You rejected the plan, so nothing was created or changed.'
-          : 'The approval named a different plan than the one shown, so it does not count; nothing was changed.',
-      };
-    }
-    return { approvedHash: plan.hash };
+    return decision.approved
+      ? { approvedHash: plan.hash }
+      : { outcome: 'rejected', problem: decision.problem };
   },
 );
