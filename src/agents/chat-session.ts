@@ -15,6 +15,7 @@ import { telemetryFor } from '../telemetry/create-telemetry.js';
 import { observeGraph } from '../telemetry/observe.js';
 import { buildDeployGraph } from './deploy/graph.js';
 import { buildEcsGraph } from './ecs/graph.js';
+import { sealFormSecrets } from './form-secrets.js';
 import { routeMessage, type Workflow } from './router.js';
 import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
 import { say } from './say.js';
@@ -45,6 +46,9 @@ interface WorkflowGraph {
   }>;
 }
 
+/** The agent that routes each message (its `route` step shows as a node like the workflows' own). */
+const ORCHESTRATOR = 'conversation-orchestrator';
+
 /** Workflows that run as graphs; the others answer directly. */
 type GraphWorkflow = 'deploy' | 'ecs' | 'tool';
 
@@ -73,21 +77,30 @@ export class ChatSessions {
     secrets?: string[];
   }): Promise<TurnResult> {
     redactor.addSecrets(input.secrets ?? []);
-    const session = await this.openSession(input.userId, input.sessionId, input.text);
+    const { session, created } = await this.openSession(input.userId, input.sessionId, input.text);
     const context = this.contextFor(session.id, input.userId, input.listener);
     const text = redactor.text(input.text);
-    await this.runtime.store.sessions.appendTurn(input.userId, {
-      sessionId: session.id,
-      role: 'user',
-      content: text,
-    });
+    const userTurn = { sessionId: session.id, role: 'user' as const, content: text };
 
-    const current = await this.activeThread(session.id);
+    // The first event says the orchestrator has the message, before any model call: with a hosted
+    // model routing alone takes a second, and a person should see at once that something happens.
+    const routing = Date.now();
+    await context.emit({ type: 'node-start', node: 'route', agent: ORCHESTRATOR });
+    // A session this message just created has no workflow to look up.
+    const current = created ? undefined : await this.activeThread(session.id);
     const workflow = await routeMessage(sessionModel(this.runtime, context), text);
+    await context.emit({
+      type: 'node-end',
+      node: 'route',
+      agent: ORCHESTRATOR,
+      status: 'ok',
+      latency_ms: Date.now() - routing,
+    });
     if (current && (await this.isWaiting(current))) {
       // A new deploy or ECS request switches topic; anything else belongs to the paused workflow.
       const switching = (workflow === 'deploy' || workflow === 'ecs') && workflow !== current.workflow;
       if (!switching) {
+        await this.runtime.store.sessions.appendTurn(input.userId, userTurn);
         const waitingFor = await this.waitingValue(current);
         if ((waitingFor as { type?: string } | undefined)?.type === 'approval') {
           // Chat text never answers an approval: only the explicit approve/reject does.
@@ -102,9 +115,12 @@ export class ChatSessions {
         ]);
       }
     }
+    // The choice goes out before the bookkeeping writes: under load every store round trip ahead
+    // of an event is time the person waits.
+    await context.emit({ type: 'route-select', workflow });
+    await this.runtime.store.sessions.appendTurn(input.userId, userTurn);
     await this.runtime.store.sessions.setWorkflow(input.userId, session.id, workflow);
     const pointer: ThreadPointer = { workflow, threadId: `${session.id}/${workflow}/${randomUUID()}` };
-    await context.emit({ type: 'route-select', workflow });
     await this.runtime.store.events.append(session.id, 'thread-start', pointer);
     if (workflow === 'chat') {
       await this.chatReply(context, text);
@@ -134,11 +150,19 @@ export class ChatSessions {
     if (!current || !(await this.isWaiting(current))) {
       throw new CopilotError('conflict', 'nothing in this session is waiting for an answer');
     }
-    // The person's words in an approval are stored (decision record, checkpoint): redacted first.
+    // The person's words in an approval are stored (decision record, checkpoint): redacted first;
+    // a form's secrets are sealed before the graph (and so its checkpoint) ever holds them.
     const answer =
       parsed.data.kind === 'approval' && parsed.data.reason
         ? { ...parsed.data, reason: redactor.text(parsed.data.reason) }
-        : parsed.data;
+        : parsed.data.kind === 'form'
+          ? {
+              ...parsed.data,
+              values: await sealFormSecrets(parsed.data.values, await this.waitingValue(current), (clear) =>
+                this.runtime.secrets.seal(input.userId, clear),
+              ),
+            }
+          : parsed.data;
     return this.resume(current, this.contextFor(session.id, input.userId, input.listener), answer, []);
   }
 
@@ -231,16 +255,18 @@ export class ChatSessions {
     return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
   }
 
+  /** The person's session, and whether this message created it. */
   private async openSession(userId: string, sessionId: string | undefined, text: string) {
     if (sessionId) {
       const existing = await this.runtime.store.sessions.get(userId, sessionId);
-      if (existing) return existing;
+      if (existing) return { session: existing, created: false };
     }
-    return this.runtime.store.sessions.create({
+    const session = await this.runtime.store.sessions.create({
       id: sessionId ?? randomUUID(),
       userId,
       title: redactor.text(text).slice(0, 80),
     });
+    return { session, created: true };
   }
 
   private contextFor(sessionId: string, userId: string, listener: EventListener | undefined): SessionContext {

@@ -9,6 +9,8 @@ import { OfflineChatModel } from '../models/offline/offline-chat-model.js';
 import { TokenBudget } from '../models/token-budget.js';
 import { openStore, scheduleRetention } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
+import type { CredentialVault } from '../store/vault/credential-vault.js';
+import { openVault } from '../store/vault/open-vault.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { logger } from '../telemetry/logger.js';
 import type { AwsClientFactory } from '../tools/aws/clients.js';
@@ -21,6 +23,8 @@ export interface AgentApp {
   runtime: AgentRuntime;
   sessions: ChatSessions;
   store: Store;
+  /** Each person's AWS credentials; the runner's AWS calls for a person are signed with theirs. */
+  vault: CredentialVault;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,10 @@ export async function createAgentApp(input: {
 }): Promise<AgentApp> {
   const { settings, aws } = input;
   const store = await openStore(settings);
+  // AWS credentials, and the secrets people type into forms: sealed as they arrive, opened by the runner.
+  const vault = openVault(store.credentials, settings, settings.kmsKeyId ? aws : undefined);
+  // Decrypted when a request is signed, never kept: see user-credentials.ts.
+  const userAws = aws.withUserCredentials((userId, name) => vault.resolve(userId, name));
   // Request logs and finished deployments older than retentionDays go now and every six hours after.
   const stopRetention = scheduleRetention(store, settings.retentionDays, (error) =>
     logger.warn({ event: 'retention-purge', error: (error as Error).message }, 'retention purge failed'),
@@ -60,12 +68,14 @@ export async function createAgentApp(input: {
     runner: new ToolRunner({
       registry: createCatalog(),
       settings,
-      aws,
+      aws: userAws,
       approvals,
       audit: store.audit,
       telemetry,
+      sealedValues: vault,
     }),
     approvals,
+    secrets: vault,
     model,
     modelFor: (sessionId) => {
       let sessionModelInstance = perSession.get(sessionId);
@@ -88,7 +98,9 @@ export async function createAgentApp(input: {
     runtime,
     sessions: new ChatSessions(runtime),
     store,
+    vault,
     close: async () => {
+      userAws.destroy();
       aws.destroy();
       await stopRetention();
       await telemetry.close();

@@ -2,6 +2,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Settings } from '../config/settings.js';
 import type { ApprovalLedger } from '../guardrails/approvals.js';
+import type { SecretSealer } from '../guardrails/sealed-values.js';
 import type { Embedder } from '../models/embeddings.js';
 import type { TokenBudget } from '../models/token-budget.js';
 import type { AgentEvent } from '../protocol/events.js';
@@ -19,6 +20,8 @@ export interface AgentRuntime {
   runner: ToolRunner;
   /** Issues the approvals the runner accepts; only code acting on a person's answer calls it. */
   approvals: ApprovalLedger;
+  /** Seals secrets typed into forms before they reach graph state (the credential vault). */
+  secrets: SecretSealer;
   /** The model shared by sessions that have no budget of their own (tests, one-off calls). */
   model: BaseChatModel;
   /** The model of one session, carrying that session's token budget. */

@@ -2,7 +2,6 @@
 import { type AgentApp, createAgentApp } from '../agents/create-agent-runtime.js';
 import type { Settings } from '../config/settings.js';
 import type { CredentialVault } from '../store/vault/credential-vault.js';
-import { openVault } from '../store/vault/open-vault.js';
 import { type AwsClientFactory, createAwsClientFactory } from '../tools/aws/clients.js';
 import { type AwsEnvironment, hasConfiguredCredentials } from './aws-environment.js';
 
@@ -23,10 +22,10 @@ export async function openAgentApp(base: Settings, environment: AwsEnvironment):
   const app = await createAgentApp({
     settings,
     aws,
-    // Asked during a turn, once the vault below exists.
+    // Asked during a turn, once the app (and its vault) exists. Against real AWS with neither the
+    // server's nor the person's own credentials, the deploy workflow asks for them.
     hasCredentials: async (userId) =>
-      Boolean(environment.endpointUrl) || hasConfiguredCredentials(settings) || vault.has(userId),
+      Boolean(environment.endpointUrl) || hasConfiguredCredentials(settings) || app.vault.has(userId),
   });
-  const vault = openVault(app.store.credentials, settings, settings.kmsKeyId ? aws : undefined);
-  return { app, aws, vault, settings };
+  return { app, aws, vault: app.vault, settings };
 }

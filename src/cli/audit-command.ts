@@ -1,6 +1,5 @@
 /** `aws-copilot audit --session ID`: every AWS call a session made, with its plan hash and approval. */
 import type { Command } from 'commander';
-import { openStore } from '../store/open-store.js';
 import { auditTrail, formatAuditTrail } from '../telemetry/audit-trail.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -18,6 +17,8 @@ export function registerAuditCommand(program: Command, run: Run): void {
     .option('--json', 'print JSON')
     .action((options: { session: string; json?: boolean }, command: Command) =>
       run(async () => {
+        // Loaded here, not at start: the store drivers are heavy and `--help` never needs them.
+        const { openStore } = await import('../store/open-store.js');
         const store = await openStore(settingsFrom(command.optsWithGlobals() as GlobalOptions));
         try {
           const trail = await auditTrail(store, cliUser(), options.session);

@@ -2,14 +2,13 @@
  * `aws-copilot chat`: the assistant in a terminal (streamed replies, forms and y/n approvals), or
  * with --json one turn at a time, every event as one JSON line, for scripts.
  */
-import { createInterface, type Interface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { EventListener, TurnResult } from '../agents/chat-session.js';
 import type { AgentEvent } from '../protocol/events.js';
-import { openAgentApp } from './agent-app.js';
 import { resolveAwsEnvironment } from './aws-environment.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { createPrompt, type Prompt, questionHidden } from './hidden-question.js';
 import { cliUser } from './store-commands.js';
 
 interface ChatOptions {
@@ -23,6 +22,8 @@ interface ChatOptions {
 async function openApp(globals: GlobalOptions) {
   const base = settingsFrom(globals);
   const environment = await resolveAwsEnvironment(base, { forceSandbox: Boolean(globals.sandbox) });
+  // The agents (LangGraph, models, the AWS SDK) load only when a chat starts.
+  const { openAgentApp } = await import('./agent-app.js');
   const { app } = await openAgentApp(base, environment);
   return { app, sandbox: environment.sandbox, endpoint: environment.endpointUrl };
 }
@@ -111,13 +112,18 @@ function terminalListener(pending: { event?: AgentEvent }): EventListener {
   };
 }
 
-async function collectAnswer(prompt: Interface, event: AgentEvent): Promise<unknown> {
+async function collectAnswer(prompt: Prompt, event: AgentEvent): Promise<unknown> {
   if (event.type === 'form-request') {
     process.stdout.write(`${event.title}\n`);
     const values: Record<string, unknown> = {};
     for (const field of event.fields) {
       const hint = field.options ? ` (${field.options.join(', ')})` : '';
-      values[field.name] = (await prompt.question(`  ${field.label}${hint}: `)).trim();
+      const question = `  ${field.label}${hint}: `;
+      // Environment values are sealed as secrets once answered; they are not echoed either.
+      const secret = field.kind === 'secret' || field.name.startsWith('environment.');
+      values[field.name] = secret
+        ? await questionHidden(prompt, question)
+        : (await prompt.readline.question(question)).trim();
     }
     return { kind: 'form', form_id: event.form_id, values };
   }
@@ -133,14 +139,14 @@ async function collectAnswer(prompt: Interface, event: AgentEvent): Promise<unkn
           );
       for (const warning of preview?.warnings ?? []) process.stdout.write(`       warning: ${warning}\n`);
     }
-    const yes = /^y(es)?$/i.test((await prompt.question('Approve this exact plan? [y/N] ')).trim());
+    const yes = /^y(es)?$/i.test((await prompt.readline.question('Approve this exact plan? [y/N] ')).trim());
     return { kind: 'approval', plan_hash: event.plan_hash, decision: yes ? 'approve' : 'reject' };
   }
   if (event.type === 'credential-request') {
     process.stdout.write(
       `${event.reason}\nRun 'aws-copilot credentials set' in another terminal, then press Enter.\n`,
     );
-    await prompt.question('');
+    await prompt.readline.question('');
     return { kind: 'credentials', form_id: event.form_id, stored: true };
   }
   return undefined;
@@ -148,7 +154,7 @@ async function collectAnswer(prompt: Interface, event: AgentEvent): Promise<unkn
 
 async function runInteractive(globals: GlobalOptions): Promise<number> {
   const { app, sandbox, endpoint } = await openApp(globals);
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const prompt = createPrompt();
   const userId = cliUser();
   if (sandbox) process.stdout.write(`SANDBOX: AWS calls go to the local emulator at ${endpoint}\n`);
   process.stdout.write('aws-copilot chat: say what you want to deploy or fix; Ctrl+D to leave.\n');
@@ -157,7 +163,7 @@ async function runInteractive(globals: GlobalOptions): Promise<number> {
     for (;;) {
       let text: string;
       try {
-        text = (await prompt.question('> ')).trim();
+        text = (await prompt.readline.question('> ')).trim();
       } catch {
         break;
       }
@@ -173,7 +179,7 @@ async function runInteractive(globals: GlobalOptions): Promise<number> {
       }
     }
   } finally {
-    prompt.close();
+    prompt.readline.close();
     await app.close();
   }
   return EXIT.ok;

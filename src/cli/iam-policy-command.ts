@@ -7,8 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { openStore } from '../store/open-store.js';
-import { createCatalog } from '../tools/catalog.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import { iamPolicyFor, type ToolRegistry } from '../tools/registry.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
@@ -56,6 +54,7 @@ async function toolsOfDeployment(
   globals: GlobalOptions,
   registry: ToolRegistry,
 ): Promise<AnyTool[]> {
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore(settingsFrom(globals));
   try {
     const deployment = await store.deployments.get(cliUser(), id);
@@ -77,6 +76,8 @@ export function registerIamPolicyCommand(program: Command, run: Run): void {
     .option('--plan <plan>', 'a plan JSON file ({"steps":[{"tool":...,"args":...}]}) or a deployment id')
     .action((options: { tools?: string; plan?: string }, command: Command) =>
       run(async () => {
+        // The catalog pulls in the AWS SDK: loaded by the command, not by every start of the CLI.
+        const { createCatalog } = await import('../tools/catalog.js');
         const registry = createCatalog();
         if (options.tools && options.plan) throw new UsageError('give --tools or --plan, not both');
         let tools: AnyTool[];

@@ -2,15 +2,10 @@
  * `aws-copilot mcp`: the tool catalog (with the tools of configured external MCP servers) and the
  * workflows, served to MCP clients over stdio, or over streamable HTTP with --http.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
-import { type AgentApp, createAgentApp } from '../agents/create-agent-runtime.js';
-import { loadExternalTools } from '../mcp/client.js';
-import { isLoopback, startMcpHttpServer } from '../mcp/http-transport.js';
-import { createMcpServer, type McpServerOptions } from '../mcp/server.js';
+import type { AgentApp } from '../agents/create-agent-runtime.js';
+import type { McpServerOptions } from '../mcp/server.js';
 import type { WorkflowHost } from '../mcp/workflow-tools.js';
-import { openVault } from '../store/vault/open-vault.js';
-import { CATALOG } from '../tools/catalog.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { hasConfiguredCredentials } from './aws-environment.js';
 import { type CliContext, createCliContext, type GlobalOptions, settingsFrom } from './context.js';
@@ -31,23 +26,36 @@ const VERSION = '0.1.0';
  */
 function lazyWorkflows(context: CliContext): { host: () => Promise<WorkflowHost>; close(): Promise<void> } {
   let opening: Promise<AgentApp> | undefined;
+  let host: Promise<WorkflowHost> | undefined;
   const { settings, environment, aws } = context;
   return {
     host: () => {
-      opening ??= createAgentApp({
-        settings,
-        aws,
-        hasCredentials: async (userId) => {
-          if (environment.endpointUrl || hasConfiguredCredentials(settings)) return true;
-          // Asked during a turn, so the app is open by then.
-          const app = await opening;
-          return app ? openVault(app.store.credentials, settings, aws).has(userId) : false;
-        },
-      }).catch((error: unknown) => {
-        opening = undefined;
-        throw error;
-      });
-      return opening;
+      opening ??= import('../agents/create-agent-runtime.js')
+        .then(({ createAgentApp }) =>
+          createAgentApp({
+            settings,
+            aws,
+            hasCredentials: async (userId) => {
+              if (environment.endpointUrl || hasConfiguredCredentials(settings)) return true;
+              // Asked during a turn, so the app is open by then.
+              const app = await opening;
+              return app ? app.vault.has(userId) : false;
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          opening = undefined;
+          host = undefined;
+          throw error;
+        });
+      host ??= Promise.all([opening, import('../agents/chat-session.js')]).then(
+        ([app, { ChatSessions }]) => ({
+          sessions: app.sessions,
+          unattended: new ChatSessions({ ...app.runtime, nonInteractive: true }),
+          store: app.store,
+        }),
+      );
+      return host;
     },
     close: async () => {
       // The shared AWS clients are destroyed with the CLI context, after this.
@@ -68,6 +76,20 @@ function waitForStop(extra: Promise<void>[] = []): Promise<void> {
 }
 
 async function serve(options: McpOptions, globals: GlobalOptions): Promise<number> {
+  // The MCP SDK and the catalog load when the server starts, not with every CLI command.
+  const [
+    { StdioServerTransport },
+    { loadExternalTools },
+    { isLoopback, startMcpHttpServer },
+    { createMcpServer },
+    { CATALOG },
+  ] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../mcp/client.js'),
+    import('../mcp/http-transport.js'),
+    import('../mcp/server.js'),
+    import('../tools/catalog.js'),
+  ]);
   const port = options.port === undefined ? 0 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(

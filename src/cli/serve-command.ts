@@ -8,11 +8,7 @@ import type { Command } from 'commander';
 import type { Settings } from '../config/settings.js';
 import { redactor } from '../guardrails/redaction.js';
 import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox } from '../sandbox/sandbox.js';
-import { buildServer } from '../server/app.js';
 import type { AuthMode } from '../server/auth.js';
-import { isLoopbackHost } from '../server/request-gate.js';
-import { sandboxBanner } from '../server/routes/health.js';
-import { openAgentApp } from './agent-app.js';
 import {
   type AwsEnvironment,
   hasConfiguredCredentials,
@@ -73,6 +69,13 @@ function waitForStop(): Promise<void> {
 
 async function serve(options: ServeOptions, globals: GlobalOptions): Promise<number> {
   const base = serverSettings(options, globals);
+  // The server and the agents load when `serve` runs, not with every CLI command.
+  const [{ buildServer }, { isLoopbackHost }, { sandboxBanner }, { openAgentApp }] = await Promise.all([
+    import('../server/app.js'),
+    import('../server/request-gate.js'),
+    import('../server/routes/health.js'),
+    import('./agent-app.js'),
+  ]);
   const { environment, sandbox } = await awsEnvironment(base, globals);
   const { app, vault, settings } = await openAgentApp(base, environment);
   const token = randomBytes(24).toString('base64url');

@@ -1,17 +1,13 @@
 /** `aws-copilot history`, `credentials set|show|rm` and `store migrate|purge|rotate-key`. */
 import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { deploymentMetrics } from '../agents/metrics.js';
 import type { Settings } from '../config/settings.js';
-import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
-import { LocalMasterKey } from '../store/vault/master-key.js';
-import { masterKeyPath, openVault } from '../store/vault/open-vault.js';
-import { createAwsClientFactory } from '../tools/aws/clients.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { createPrompt, questionHidden } from './hidden-question.js';
 
 type Run = (work: () => Promise<number>) => Promise<void>;
 
@@ -21,6 +17,8 @@ export function cliUser(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 async function withStore<T>(settings: Settings, work: (store: Store) => Promise<T>): Promise<T> {
+  // Loaded by the commands that use it: the store drivers would slow every start of the CLI.
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore(settings);
   try {
     return await work(store);
@@ -37,15 +35,11 @@ export async function readStdin(): Promise<string> {
 
 /** Asks without echoing what is typed (secrets stay off the screen and out of scrollback). */
 export async function askHidden(question: string): Promise<string> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const output = prompt as unknown as { _writeToOutput: (text: string) => void };
-  const write = output._writeToOutput.bind(prompt);
-  output._writeToOutput = (text: string) => write(text.startsWith(question) ? question : '');
+  const prompt = createPrompt(process.stderr);
   try {
-    return (await prompt.question(question)).trim();
+    return await questionHidden(prompt, question);
   } finally {
-    prompt.close();
-    process.stderr.write('\n');
+    prompt.readline.close();
   }
 }
 
@@ -96,7 +90,11 @@ async function credentialInput(options: SetOptions): Promise<unknown> {
   }
 }
 
-function vaultFor(store: Store, settings: Settings) {
+async function vaultFor(store: Store, settings: Settings) {
+  const [{ openVault }, { createAwsClientFactory }] = await Promise.all([
+    import('../store/vault/open-vault.js'),
+    import('../tools/aws/clients.js'),
+  ]);
   return openVault(
     store.credentials,
     settings,
@@ -169,7 +167,7 @@ export function registerStoreCommands(program: Command, run: Run): void {
         const settings = globals(command);
         const input = await credentialInput(options);
         return withStore(settings, async (store) => {
-          const saved = await vaultFor(store, settings).put(cliUser(), options.name, input);
+          const saved = await (await vaultFor(store, settings)).put(cliUser(), options.name, input);
           process.stdout.write(`${JSON.stringify(saved, null, 2)}\n`);
           return EXIT.ok;
         });
@@ -183,7 +181,7 @@ export function registerStoreCommands(program: Command, run: Run): void {
         const settings = globals(command);
         return withStore(settings, async (store) => {
           process.stdout.write(
-            `${JSON.stringify(await vaultFor(store, settings).list(cliUser()), null, 2)}\n`,
+            `${JSON.stringify(await (await vaultFor(store, settings)).list(cliUser()), null, 2)}\n`,
           );
           return EXIT.ok;
         });
@@ -197,7 +195,7 @@ export function registerStoreCommands(program: Command, run: Run): void {
       run(() => {
         const settings = globals(command);
         return withStore(settings, async (store) => {
-          const removed = await vaultFor(store, settings).remove(cliUser(), name);
+          const removed = await (await vaultFor(store, settings)).remove(cliUser(), name);
           process.stdout.write(removed ? `removed ${name}\n` : `no credential named ${name}\n`);
           return removed ? EXIT.ok : EXIT.failed;
         });
@@ -236,7 +234,9 @@ export function registerStoreCommands(program: Command, run: Run): void {
     );
   storeCommand
     .command('rotate-key')
-    .description('generate a new local master key and re-encrypt every stored credential with it')
+    .description(
+      'generate a new local master key and re-encrypt every vault record (credentials, sealed form values) with it',
+    )
     .action((_options: unknown, command: Command) =>
       run(() => {
         const settings = globals(command);
@@ -246,7 +246,11 @@ export function registerStoreCommands(program: Command, run: Run): void {
           );
         }
         return withStore(settings, async (store) => {
-          const vault = vaultFor(store, settings);
+          const vault = await vaultFor(store, settings);
+          const [{ masterKeyPath }, { LocalMasterKey }] = await Promise.all([
+            import('../store/vault/open-vault.js'),
+            import('../store/vault/master-key.js'),
+          ]);
           const path = masterKeyPath(settings);
           const fresh = randomBytes(32);
           // The new key reaches the disk before any record depends on it.
@@ -255,7 +259,7 @@ export function registerStoreCommands(program: Command, run: Run): void {
           renameSync(path, `${path}.old-${Date.now()}`);
           renameSync(`${path}.new`, path);
           process.stdout.write(
-            `re-encrypted ${count} credential(s); the previous key file was kept beside it with an .old- suffix\n`,
+            `re-encrypted ${count} vault record(s) (credentials and sealed form values); the previous key file was kept beside it with an .old- suffix\n`,
           );
           return EXIT.ok;
         });

@@ -3,12 +3,17 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { CATALOG, createCatalog } from '../tools/catalog.js';
 import type { AnyTool, ToolPreview } from '../tools/define-tool.js';
 import type { ToolEnvelope } from '../tools/envelope.js';
 import { toolInputJsonSchema } from '../tools/input-schema.js';
-import { createCliContext, type GlobalOptions } from './context.js';
+import { type CliContext, createCliContext, type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { cliUser } from './store-commands.js';
+
+/** The catalog imports the AWS SDK clients: loaded by the tools commands, not by every start of the CLI. */
+function loadCatalog() {
+  return import('../tools/catalog.js');
+}
 
 function toolSummary(tool: AnyTool) {
   return {
@@ -72,52 +77,84 @@ interface RunOptions {
   args?: string;
   preview?: boolean;
   yes?: boolean;
+  session?: string;
+}
+
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+/** A `--session` value, checked before anything is opened. */
+function sessionIdOption(value: string | undefined): string | undefined {
+  if (value === undefined || SESSION_ID.test(value)) return value;
+  throw new UsageError(
+    `--session must be a session id (1-128 letters, digits, '.', '_', ':' or '-', e.g. one printed by a previous run), not '${value}'`,
+  );
+}
+
+/** The call as the options ask for it; `undefined` when the person said no at the prompt. */
+async function callTool(
+  action: string,
+  args: unknown,
+  options: RunOptions,
+  context: CliContext,
+): Promise<ToolEnvelope | undefined> {
+  const { runner, approvals } = context;
+  const userId = cliUser();
+  if (options.preview) return runner.call({ tool: action, args, mode: 'preview', userId });
+  const risk = runner.riskOf(action, args);
+  if (risk === 'read') return runner.call({ tool: action, args, userId });
+
+  const tool = runner.registry.require(action);
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) return runner.call({ tool: action, args, userId });
+  let channel: 'cli-flag' | 'cli-prompt' = 'cli-flag';
+  if (!options.yes) {
+    if (!process.stdin.isTTY || !process.stderr.isTTY) return runner.call({ tool: action, args, userId });
+    const preview = await runner.call({ tool: action, args, mode: 'preview', userId });
+    if (preview.status === 'error') return preview;
+    if (preview.preview) process.stderr.write(`${describePreview(preview.preview)}\n`);
+    if (!(await confirm(`Run ${action} (${risk})? [y/N] `))) {
+      process.stderr.write('not approved; nothing was changed\n');
+      return undefined;
+    }
+    channel = 'cli-prompt';
+  }
+  const approval = approvals.grant({
+    grantedBy: userInfo().username,
+    channel,
+    calls: [{ tool: action, args: parsed.data }],
+  });
+  return runner.call({
+    tool: action,
+    args,
+    approval,
+    userId,
+    onProgress: (message) => process.stderr.write(`… ${message}\n`),
+  });
 }
 
 async function runTool(action: string, options: RunOptions, globals: GlobalOptions): Promise<number> {
   const args = parseArgsOption(options.args);
-  const context = await createCliContext(globals);
+  const sessionId = sessionIdOption(options.session);
+  const settings = settingsFrom(globals);
+  if (!(await loadCatalog()).createCatalog().get(action)) {
+    throw new UsageError(`unknown tool '${action}'; run 'aws-copilot tools list' to see the catalog`);
+  }
+  // Recorded like the agents' calls: a store session for `aws-copilot audit`, and the telemetry bus.
+  const { openToolsRunRecord } = await import('./tools-run-record.js');
+  const record = await openToolsRunRecord(settings, { action, userId: cliUser(), sessionId });
   try {
-    const { runner, approvals } = context;
-    if (!runner.registry.get(action)) {
-      throw new UsageError(`unknown tool '${action}'; run 'aws-copilot tools list' to see the catalog`);
-    }
-    if (options.preview) return printEnvelope(await runner.call({ tool: action, args, mode: 'preview' }));
-    const risk = runner.riskOf(action, args);
-    if (risk === 'read') return printEnvelope(await runner.call({ tool: action, args }));
-
-    const tool = runner.registry.require(action);
-    const parsed = tool.input.safeParse(args);
-    if (!parsed.success) return printEnvelope(await runner.call({ tool: action, args }));
-    let channel: 'cli-flag' | 'cli-prompt' = 'cli-flag';
-    if (!options.yes) {
-      if (!process.stdin.isTTY || !process.stderr.isTTY) {
-        return printEnvelope(await runner.call({ tool: action, args }));
-      }
-      const preview = await runner.call({ tool: action, args, mode: 'preview' });
-      if (preview.status === 'error') return printEnvelope(preview);
-      if (preview.preview) process.stderr.write(`${describePreview(preview.preview)}\n`);
-      if (!(await confirm(`Run ${action} (${risk})? [y/N] `))) {
-        process.stderr.write('not approved; nothing was changed\n');
-        return EXIT.refused;
-      }
-      channel = 'cli-prompt';
-    }
-    const approval = approvals.grant({
-      grantedBy: userInfo().username,
-      channel,
-      calls: [{ tool: action, args: parsed.data }],
+    const context = await createCliContext(globals, undefined, {
+      telemetry: record.telemetry,
+      ...(record.audit ? { audit: record.audit } : {}),
     });
-    return printEnvelope(
-      await runner.call({
-        tool: action,
-        args,
-        approval,
-        onProgress: (message) => process.stderr.write(`… ${message}\n`),
-      }),
-    );
+    try {
+      const envelope = await record.observe(() => callTool(action, args, options, context));
+      return envelope ? printEnvelope(envelope) : EXIT.refused;
+    } finally {
+      context.close();
+    }
   } finally {
-    context.close();
+    await record.close();
   }
 }
 
@@ -132,6 +169,7 @@ export function registerToolsCommand(
     .option('--json', 'print JSON, with each input schema')
     .action((options: { json?: boolean }) =>
       run(async () => {
+        const { CATALOG, createCatalog } = await loadCatalog();
         if (options.json) process.stdout.write(`${JSON.stringify(CATALOG.map(toolSummary), null, 2)}\n`);
         else printToolTable(createCatalog().list());
         return EXIT.ok;
@@ -143,7 +181,7 @@ export function registerToolsCommand(
     .argument('<action>', 'tool name, e.g. launch_ec2')
     .action((action: string) =>
       run(async () => {
-        const tool = createCatalog().get(action);
+        const tool = (await loadCatalog()).createCatalog().get(action);
         if (!tool)
           throw new UsageError(`unknown tool '${action}'; run 'aws-copilot tools list' to see the catalog`);
         process.stdout.write(`${JSON.stringify(toolSummary(tool), null, 2)}\n`);
@@ -157,6 +195,10 @@ export function registerToolsCommand(
     .option('--args <json>', "arguments as a JSON object, or @file.json (default '{}')")
     .option('--preview', 'show what the call would change, changing nothing')
     .option('-y, --yes', 'approve this write or destructive call without asking')
+    .option(
+      '--session <id>',
+      "record the call in this session (default: a new one; its id is printed, for 'aws-copilot audit --session')",
+    )
     .action((action: string, options: RunOptions, command: Command) =>
       run(() => runTool(action, options, command.optsWithGlobals() as GlobalOptions)),
     );

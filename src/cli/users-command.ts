@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../server/passwords.js';
-import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
 import { type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -27,6 +26,7 @@ async function newPassword(): Promise<string> {
 }
 
 async function withUsers<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore(settingsFrom(command.optsWithGlobals() as GlobalOptions));
   try {
     return await work(store);

@@ -10,10 +10,15 @@ import { canonicalJson } from './approvals.js';
 
 export type PolicyEffect = 'deny' | 'ask' | 'allow';
 
+/** A tag as `[key, value]`. */
+export type Tag = readonly [string, string];
+
 /** What a rule may look up beyond the step itself. */
 export interface PolicyContext {
   /** IAM actions the named tool declares (from the catalog). */
   iamActionsOf?: (tool: string) => readonly string[];
+  /** Tags of the existing resources the step acts on (an instance it stops, a service it updates). */
+  targetTagsOf?: (step: PlanStep) => readonly Tag[];
 }
 
 export interface PolicyRule {
@@ -21,6 +26,8 @@ export interface PolicyRule {
   effect: PolicyEffect;
   reasonCode: string;
   reason: string;
+  /** True when the rule has a tag condition, so the tags of the step's target resources matter. */
+  readsTags: boolean;
   /** True when the rule applies to this step. */
   matches(step: PlanStep, context?: PolicyContext): boolean;
 }
@@ -138,8 +145,8 @@ function strings(value: unknown): string[] {
 }
 
 /** Tags named anywhere in the arguments: `tags: {K: V}` or `tags: [{Key, Value}]`. */
-export function tagsOf(args: unknown): Array<[string, string]> {
-  const found: Array<[string, string]> = [];
+export function tagsOf(args: unknown): Tag[] {
+  const found: Tag[] = [];
   for (const node of descendants(args)) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
     for (const [key, value] of Object.entries(node)) {
@@ -210,13 +217,15 @@ export function compileRule(spec: RuleSpec): PolicyRule {
     effect: spec.effect,
     reasonCode: spec.reason_code,
     reason: spec.reason,
+    readsTags: Boolean(tags),
     matches(step, context = {}) {
       if (tools && !tools.some((regex) => regex.test(step.tool))) return false;
       if (match.risk && !match.risk.includes(step.risk)) return false;
       if (match.args && !match.args.every((condition) => argumentHolds(step.args, condition))) return false;
       if (name && !strings(step.args).some((value) => name.test(value))) return false;
       if (tags) {
-        const present = tagsOf(step.args);
+        // Tags the call sets, and those the resources it acts on already carry.
+        const present = [...tagsOf(step.args), ...(context.targetTagsOf?.(step) ?? [])];
         const holds = tags.every(([key, value]) =>
           present.some(([tagKey, tagValue]) => key.test(tagKey) && value.test(tagValue)),
         );

@@ -10,9 +10,10 @@ import {
   type PolicyEffect,
   type PolicyRule,
   type RuleSpec,
+  type Tag,
 } from './policy-rules.js';
 
-export type { PolicyContext, PolicyEffect, PolicyRule, RuleSpec };
+export type { PolicyContext, PolicyEffect, PolicyRule, RuleSpec, Tag };
 
 export interface PolicyDecision {
   decision: 'approve' | 'veto' | 'ask';
@@ -120,7 +121,7 @@ export function evaluatePolicy(steps: PlanStep[], options: PolicyOptions): Polic
       matched,
     };
   }
-  const reason = `step ${strongest.step.id} (${strongest.step.tool}): ${strongest.rule.reason}`;
+  const reason = `step ${strongest.step.id} (${strongest.step.tool}): ${strongest.rule.reason} (rule ${strongest.rule.id})`;
   if (strongest.rule.effect === 'deny')
     return { decision: 'veto', reasonCode: strongest.rule.reasonCode, reason, matched };
   // Nobody to ask means no.

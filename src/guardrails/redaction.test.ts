@@ -39,6 +39,17 @@ describe('redactor', () => {
     expect(redactor.text('DB_PASSWORD=supersecretvalue other=1')).toBe(`DB_PASSWORD=${MASK} other=1`);
   });
 
+  it('masks an assignment on its own line only, so a .env template keeps its names', () => {
+    expect(redactor.text('PAYMENT_API_KEY=\nSESSION_PEPPER=\n')).toBe('PAYMENT_API_KEY=\nSESSION_PEPPER=\n');
+    expect(redactor.text('API_KEY=abcdef123\nNEXT=1')).toBe(`API_KEY=${MASK}\nNEXT=1`);
+  });
+
+  it('shows a sealed form value as a mask, wherever it sits', () => {
+    expect(redactor.value({ environment: { KEY: { $sealed: 'sealed:1234' }, MODE: 'prod' } })).toEqual({
+      environment: { KEY: MASK, MODE: 'prod' },
+    });
+  });
+
   it('masks values registered as secret, such as .env values', () => {
     const custom = createRedactor(['my-dotenv-value-42']);
     expect(custom.text('connecting with my-dotenv-value-42 now')).toBe(`connecting with ${MASK} now`);

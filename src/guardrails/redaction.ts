@@ -1,10 +1,16 @@
 /** One redactor for every sink: masks credentials, tokens, keys and user-marked secrets with `***`. */
+import { isSealedValue } from './sealed-values.js';
 
 export const MASK = '***';
 
 /** Object keys whose values are always secret, whatever they look like. */
 const SECRET_KEY_PATTERN =
   /^(?:.*[_-])?(?:secret|password|passwd|passphrase|token|session_?token|secret_?access_?key|private_?key|api_?key|authorization|credentials?)$/i;
+
+/** True for an argument or field name whose value is a secret (`password`, `api_key`, `DB_TOKEN`...). */
+export function isSecretKeyName(name: string): boolean {
+  return SECRET_KEY_PATTERN.test(name);
+}
 
 /** Text patterns that are secret wherever they appear. Order matters: longer shapes first. */
 const SECRET_TEXT_PATTERNS: RegExp[] = [
@@ -16,9 +22,10 @@ const SECRET_TEXT_PATTERNS: RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
   /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
-  // secret=..., "aws_secret_access_key": "...", Authorization: Bearer ...
-  /((?:aws_)?secret(?:_access)?_?key|session_?token|password|passwd|api_?key|token)(["']?\s*[:=]\s*["']?)([^\s"',;&]{6,})/gi,
-  /(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
+  // secret=..., "aws_secret_access_key": "...", Authorization: Bearer ... The value is on the same
+  // line: `API_KEY=` with nothing after it (a .env template) must not swallow the next line's name.
+  /((?:aws_)?secret(?:_access)?_?key|session_?token|password|passwd|api_?key|token)(["']?[ \t]*[:=][ \t]*["']?)([^\s"',;&]{6,})/gi,
+  /(authorization["']?[ \t]*[:=][ \t]*["']?(?:bearer|basic|token)[ \t]+)([A-Za-z0-9._~+/=-]{8,})/gi,
 ];
 
 /** user:password@ inside URLs. */
@@ -82,6 +89,8 @@ function redactDeep(input: unknown, text: (value: string) => string, ancestors: 
   if (input === null || typeof input !== 'object') return input;
   if (ancestors.has(input)) return '[circular]';
   if (input instanceof Uint8Array) return `[${input.byteLength} bytes]`;
+  // A sealed form value shows as a secret does; its vault id means nothing to a reader.
+  if (isSealedValue(input)) return MASK;
   ancestors.add(input);
   try {
     if (Array.isArray(input)) return input.map((item) => redactDeep(item, text, ancestors));

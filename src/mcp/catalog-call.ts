@@ -50,7 +50,27 @@ export async function callCatalogTool(
   const risk = runner.riskOf(name, args);
   const what = `${name} (${risk})`;
   if (!context.writesAllowed) return refused(await runner.call(request), REFUSALS.writesOff(what));
-  if (!context.ask) return refused(await runner.call(request), REFUSALS.cannotAsk(what));
+  // The policy on this one call, with the tags of what it acts on. Its "ask" is a person's look:
+  // without elicitation nobody can look, so the call is refused, naming the rule.
+  const decision = await runner.policyDecision(
+    [
+      {
+        id: 'call',
+        tool: name,
+        args: parsed.data as Record<string, unknown>,
+        risk,
+        description: tool.description,
+      },
+    ],
+    { userId, interactive: true, correlationId: context.correlationId, signal: context.signal },
+  );
+  if (decision.decision === 'veto')
+    return refused(await runner.call(request), REFUSALS.policy(what, decision));
+  if (!context.ask)
+    return refused(
+      await runner.call(request),
+      REFUSALS.cannotAsk(what, decision.decision === 'ask' ? decision : undefined),
+    );
 
   const preview = await runner.call({ ...request, mode: 'preview' });
   if (preview.status === 'error') return preview;
@@ -61,6 +81,7 @@ export async function callCatalogTool(
       irreversible: Boolean(tool.irreversible),
       args: parsed.data,
       preview: preview.preview,
+      ...(decision.decision === 'ask' ? { policy: decision } : {}),
     }),
   );
   if (answer !== 'accept') return refused(await runner.call(request), REFUSALS.declined(what, answer));

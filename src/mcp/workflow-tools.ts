@@ -18,6 +18,11 @@ import { progressLine, summarizeTurn } from './turn-summary.js';
 /** What the workflow tools run on: the sessions and the store they keep their state in. */
 export interface WorkflowHost {
   sessions: ChatSessions;
+  /**
+   * The same workflows for a client that cannot ask its person (no elicitation): non-interactive,
+   * so a plan the policy would have a person check is vetoed instead.
+   */
+  unattended: ChatSessions;
   store: Store;
 }
 
@@ -130,7 +135,9 @@ async function runTurn(
   context: WorkflowCallContext,
   turn: (listener: (event: AgentEvent) => void, sessions: ChatSessions) => Promise<TurnResult>,
 ): Promise<CallToolResult> {
-  const { sessions } = await context.host();
+  const host = await context.host();
+  // Nobody to ask means "ask" is no: the policy runs non-interactive for this client.
+  const sessions = context.ask ? host.sessions : host.unattended;
   const events: AgentEvent[] = [];
   const result = await turn((event) => {
     events.push(event);

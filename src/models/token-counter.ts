@@ -34,10 +34,26 @@ function getEncoder(): Tiktoken {
   return encoder;
 }
 
+/**
+ * Counts of short texts seen before. Every model call is counted more than once (budget, pruning,
+ * the call record) and its system prompt, role names and tool schemas are the same call after
+ * call: encoding them again cost several milliseconds of CPU per request.
+ */
+const textCounts = new Map<string, number>();
+const MAX_CACHED_TEXT = 4096;
+const MAX_CACHED_TEXTS = 4096;
+
 /** Tokens of a plain string. Special-token text such as `<|endoftext|>` is counted as ordinary text, never refused. */
 export function countTextTokens(text: string): number {
   if (text === '') return 0;
-  return getEncoder().encode(text, [], []).length;
+  if (text.length > MAX_CACHED_TEXT) return getEncoder().encode(text, [], []).length;
+  let count = textCounts.get(text);
+  if (count === undefined) {
+    count = getEncoder().encode(text, [], []).length;
+    if (textCounts.size >= MAX_CACHED_TEXTS) textCounts.clear();
+    textCounts.set(text, count);
+  }
+  return count;
 }
 
 /** Tokens of a message's content: text blocks encoded, images at a flat rate, other blocks as their JSON. */
@@ -114,9 +130,24 @@ function countPropertiesTokens(properties: Record<string, unknown>): number {
   return total;
 }
 
+/** Tool lists already counted: every request of a role sends the same ones, often twice per call. */
+const toolSchemaCounts = new Map<string, number>();
+const MAX_COUNTED_TOOL_LISTS = 256;
+
 /** Tokens the tool schemas add to a request. */
 export function countToolSchemaTokens(tools: readonly ToolSchema[]): number {
   if (tools.length === 0) return 0;
+  const key = JSON.stringify(tools);
+  let total = toolSchemaCounts.get(key);
+  if (total === undefined) {
+    total = countToolSchemas(tools);
+    if (toolSchemaCounts.size >= MAX_COUNTED_TOOL_LISTS) toolSchemaCounts.clear();
+    toolSchemaCounts.set(key, total);
+  }
+  return total;
+}
+
+function countToolSchemas(tools: readonly ToolSchema[]): number {
   let total = 0;
   for (const tool of tools) {
     total += TOOL_OVERHEAD.function + countTextTokens(`${tool.name}:${withoutFinalPeriod(tool.description)}`);

@@ -133,7 +133,11 @@ export interface ApprovalRepository {
 export interface StoredCredential {
   userId: string;
   name: string;
-  kind: 'access-key' | 'assume-role';
+  /**
+   * AWS credentials, or `sealed-value`: a secret typed into a form (named `sealed:<uuid>`), kept
+   * here so master-key rotation covers it; retention purges it by its creation date.
+   */
+  kind: 'access-key' | 'assume-role' | 'sealed-value';
   /** The vault's envelope; never the clear secret. */
   envelope: string;
   /** Key id of the master key that wrapped the data key. */
@@ -272,6 +276,8 @@ export interface PurgeResult {
   audit: number;
   deployments: number;
   events: number;
+  /** Sealed form values created before the cutoff (credentials themselves never expire). */
+  sealedValues: number;
 }
 
 export interface Store {
@@ -290,7 +296,7 @@ export interface Store {
   readonly users: UserRepository;
   /** LangGraph checkpoints in the same database, so graphs resume after a restart. */
   readonly checkpointer: BaseCheckpointSaver;
-  /** Deletes request logs and deployment history older than `before` (retention). */
+  /** Deletes request logs, deployment history and sealed form values older than `before` (retention). */
   purge(before: Date): Promise<PurgeResult>;
   /** Schema version this database is at. */
   schemaVersion(): Promise<number>;

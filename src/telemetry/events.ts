@@ -16,7 +16,7 @@ export type TelemetryKind =
 export type TelemetryStatus = 'started' | 'ok' | 'error' | 'waiting' | 'denied' | 'critical';
 
 /** Critical alerts, sent to the webhook as well. */
-export type AlertName = 'deployment-failure' | 'compliance-block';
+export type AlertName = 'deployment-failure' | 'compliance-block' | 'ecs-repair-failure';
 
 export interface TelemetryRecord {
   id: string;

@@ -51,3 +51,14 @@ export class JsonlAuditSink implements AuditSink {
     }
   }
 }
+
+/** Writes every record to `first` and, when given, to `second` (the JSON lines file and the store). */
+export function teeAudit(first: AuditSink, second: AuditSink | undefined): AuditSink {
+  if (!second) return first;
+  return {
+    write: async (record) => {
+      await first.write(record);
+      await second.write(record);
+    },
+  };
+}

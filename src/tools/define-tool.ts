@@ -23,6 +23,20 @@ export interface PreviewChange {
   detail?: string;
 }
 
+/**
+ * An existing AWS resource a call acts on (the instance it stops, the service it updates): the
+ * policy reads its tags, so "ask before anything tagged production" holds for resources the
+ * arguments only name by id.
+ */
+export type ResourceTarget = { region?: string | undefined } & (
+  | { kind: 'ec2'; id: string }
+  | { kind: 'ecs-cluster'; cluster: string }
+  | { kind: 'ecs-service'; cluster: string; service: string }
+  | { kind: 'ecs-task'; cluster: string; task: string }
+  | { kind: 'lambda-function'; name: string }
+  | { kind: 's3-bucket'; bucket: string }
+);
+
 /** What a call would do, computed without changing anything. */
 export interface ToolPreview {
   summary: string;
@@ -81,6 +95,8 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   compensate?(input: CompensationInput<z.infer<S>, R>, context: ToolContext): Promise<string>;
   /** Resource ids named by a call, for the audit trail. */
   resourceIds?(args: z.infer<S>, result: R | undefined): string[];
+  /** The existing resources a call acts on, whose tags the policy reads before the call is approved. */
+  targets?(args: z.infer<S>): ResourceTarget[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalog holds tools of every input type.

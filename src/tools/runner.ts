@@ -8,15 +8,18 @@ import type { z } from 'zod';
 import type { Settings } from '../config/settings.js';
 import { CopilotError } from '../errors/copilot-error.js';
 import type { Approval, ApprovalLedger } from '../guardrails/approvals.js';
-import { denyingRule } from '../guardrails/policy.js';
-import { policyRules } from '../guardrails/policy-file.js';
+import type { PolicyDecision } from '../guardrails/policy.js';
 import { redactor } from '../guardrails/redaction.js';
+import { parseKeepingSealed, type SecretSealer } from '../guardrails/sealed-values.js';
+import type { PlanStep } from '../protocol/events.js';
 import type { TelemetryBus } from '../telemetry/bus.js';
 import { currentTelemetryScope } from '../telemetry/context.js';
 import { logger as defaultLogger, type Logger } from '../telemetry/logger.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { wrapAwsError } from './aws/aws-error.js';
 import { type AwsCallRecord, type AwsClientFactory, withAwsCallScope } from './aws/clients.js';
+import { argsForTool, parseArgs } from './call-args.js';
+import { denyingRuleOf, type PolicyDependencies, type PolicyRequest, policyDecision } from './call-policy.js';
 import { withTimeout } from './call-timeout.js';
 import type {
   AnyTool,
@@ -27,7 +30,7 @@ import type {
   ToolPreview,
 } from './define-tool.js';
 import type { ToolEnvelope, ToolErrorBody } from './envelope.js';
-import { fieldError, fieldOf } from './field-error.js';
+import { fieldOf } from './field-error.js';
 import { Semaphore } from './rate-limiter.js';
 import type { ToolRegistry } from './registry.js';
 import { resolveInWorkspace } from './workspace/paths.js';
@@ -79,18 +82,8 @@ export interface ToolRunnerOptions {
   log?: Logger;
   /** Where tool-call telemetry goes outside a workflow (inside one, the workflow's bus). */
   telemetry?: TelemetryBus;
-}
-
-/** Fills the input schema's defaults and reports the first bad field by its path. */
-function parseArgs(tool: AnyTool, args: unknown): unknown {
-  const parsed = (tool.input as z.ZodType).safeParse(args ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
-    return `${path}: ${issue.message}`;
-  });
-  const field = parsed.error.issues[0]?.path.join('.') ?? '';
-  throw fieldError('invalid_input', field, `invalid arguments for ${tool.name}: ${issues.join('; ')}`);
+  /** Opens sealed form values for approved calls (the credential vault); without it such calls are refused. */
+  sealedValues?: Pick<SecretSealer, 'unseal'>;
 }
 
 function errorBody(error: unknown): ToolErrorBody {
@@ -126,8 +119,21 @@ export class ToolRunner {
   /** Risk of one call: the tool's own class, raised by `riskOf` for dangerous arguments. */
   riskOf(toolName: string, args: unknown): Risk {
     const tool = this.options.registry.require(toolName);
-    const parsed = (tool.input as z.ZodType).safeParse(args ?? {});
+    const parsed = parseKeepingSealed(tool.input as z.ZodType, args ?? {});
     return parsed.success && tool.riskOf ? tool.riskOf(parsed.data) : tool.risk;
+  }
+
+  /** The arguments an approval of this call must name: validated, defaults filled, secrets still sealed. */
+  approvalArgs(toolName: string, args: unknown): unknown {
+    return parseArgs(this.options.registry.require(toolName), args);
+  }
+
+  /**
+   * The policy's decision on these steps (a plan, or one call), after reading the tags of the
+   * existing resources they act on when a rule in force has a tag condition.
+   */
+  policyDecision(steps: PlanStep[], request: PolicyRequest): Promise<PolicyDecision> {
+    return policyDecision(this.policyDependencies(), steps, request);
   }
 
   async call<R = unknown>(request: ToolCallRequest): Promise<ToolEnvelope<R>> {
@@ -193,20 +199,21 @@ export class ToolRunner {
       }
       args = parseArgs(tool, request.args);
       risk = tool.riskOf ? tool.riskOf(args) : tool.risk;
-      if (mode === 'run') this.checkPolicy(tool, args, risk);
+      if (mode === 'run') await this.checkPolicy(tool, args, risk, request);
+      const approved = this.options.approvals.covers(request.approval, { tool: tool.name, args });
       // A compensation undoes an approved call, so it needs the approval of that very call.
-      if (
-        mode !== 'preview' &&
-        (risk !== 'read' || mode === 'compensate') &&
-        !this.options.approvals.covers(request.approval, { tool: tool.name, args })
-      ) {
+      if (mode !== 'preview' && (risk !== 'read' || mode === 'compensate') && !approved) {
         throw new CopilotError(
           'approval_required',
           `${tool.name} is a ${risk} action and needs a person's approval of this exact call before it runs`,
         );
       }
       const boundTool = tool;
-      const boundArgs = args;
+      const boundArgs = await argsForTool(tool, mode, request.args, args, {
+        userId,
+        approved,
+        sealer: this.options.sealedValues,
+      });
       const output = await this.semaphore.use(() =>
         withTimeout(this.options.settings.toolTimeoutMs, request.signal, (signal) => {
           const context = this.context(userId, signal, created, request.onProgress, request.workspace);
@@ -272,11 +279,27 @@ export class ToolRunner {
     };
   }
 
+  private policyDependencies(): PolicyDependencies {
+    const { registry, aws, settings, audit } = this.options;
+    return { registry, aws, settings, audit };
+  }
+
   /** The policy's deny rules hold for every call, whatever approval comes with it. */
-  private checkPolicy(tool: AnyTool, args: unknown, risk: Risk): void {
-    const rule = denyingRule(
+  private async checkPolicy(
+    tool: AnyTool,
+    args: unknown,
+    risk: Risk,
+    request: Omit<ToolCallRequest, 'tool' | 'mode'>,
+  ): Promise<void> {
+    const rule = await denyingRuleOf(
+      this.policyDependencies(),
       { id: 'call', tool: tool.name, args: (args ?? {}) as Record<string, unknown>, risk, description: '' },
-      { rules: policyRules(this.options.settings.policyFile), iamActionsOf: () => tool.iam },
+      {
+        ...(request.userId ? { userId: request.userId } : {}),
+        ...(request.role ? { role: request.role.name } : {}),
+        ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      },
     );
     if (rule) {
       throw new CopilotError(
@@ -295,7 +318,8 @@ export class ToolRunner {
   ): ToolContext {
     const { settings, aws } = this.options;
     return {
-      aws,
+      // The person's own AWS credentials when they stored some, else the server's.
+      aws: aws.forUser(userId),
       settings,
       // A narrower root, never a wider one: the folder must resolve inside the configured workspace.
       workspace: workspace

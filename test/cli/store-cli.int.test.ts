@@ -3,6 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openPGliteStore } from '../../src/store/pglite/open-pglite-store.js';
+import { CredentialVault } from '../../src/store/vault/credential-vault.js';
+import { resolveMasterKey } from '../../src/store/vault/open-vault.js';
 import { CLI, cliEnvironment, runCli } from '../helpers/cli.js';
 
 const SECRET_KEY = 'Zx9cV7bN5mQ3wE1rT8yU6iO4pA2sD0fG7hJ5kL3q';
@@ -66,11 +69,43 @@ describe('store commands', () => {
     expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
 
     const rotated = await runCli(['store', 'rotate-key'], env);
-    expect(rotated.stdout).toMatch(/re-encrypted 1 credential/);
+    expect(rotated.stdout).toMatch(/re-encrypted 1 vault record/);
     expect((await runCli(['credentials', 'show'], env)).stdout).toContain('AKIA…0042');
 
     expect((await runCli(['credentials', 'rm', 'prod'], env)).code).toBe(0);
     expect(JSON.parse((await runCli(['credentials', 'show'], env)).stdout)).toEqual([]);
+  });
+
+  it('rotates the key of sealed form values too, so a paused deployment still opens them', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-rotate-sealed-'));
+    const settings = { dataDir: folder, kmsKeyId: undefined };
+    const openVault = async () => {
+      const store = await openPGliteStore({ directory: join(folder, 'store'), vectorDimensions: 8 });
+      return {
+        store,
+        vault: new CredentialVault(store.credentials, resolveMasterKey(settings, undefined, {})),
+      };
+    };
+    const before = await openVault();
+    const sealed = await before.vault.seal('local', 'form-secret-before-rotation');
+    await before.store.close();
+    const oldKey = readFileSync(join(folder, 'master.key'), 'utf8');
+
+    const rotated = await runCli(['store', 'rotate-key'], cliEnvironment({ AWS_COPILOT_DATA_DIR: folder }));
+    expect(rotated.stdout).toMatch(/re-encrypted 1 vault record/);
+    expect(readFileSync(join(folder, 'master.key'), 'utf8')).not.toBe(oldKey);
+
+    const after = await openVault();
+    try {
+      expect(await after.vault.unseal('local', sealed)).toBe('form-secret-before-rotation');
+      const stale = new CredentialVault(
+        after.store.credentials,
+        resolveMasterKey(settings, undefined, { AWS_COPILOT_MASTER_KEY: oldKey }),
+      );
+      await expect(stale.unseal('local', sealed)).rejects.toThrow(/master key/);
+    } finally {
+      await after.store.close();
+    }
   });
 
   it('rejects malformed credentials naming the field', async () => {

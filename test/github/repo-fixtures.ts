@@ -23,7 +23,7 @@ export function git(dir: string, ...args: string[]): string {
  * frontend is committed too (force-added: dist/ is git-ignored), so packages carry one.
  */
 export function makeShopRepo(
-  harness: ToolHarness,
+  harness: { settings: { workspace: string } },
   name: string,
   options: { frontend?: boolean } = {},
 ): string {

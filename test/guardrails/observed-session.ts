@@ -1,13 +1,13 @@
 /**
- * The whole product on the offline model and the sandbox, with every sink observable: a PGlite
- * store whose raw tables can be read, pino log lines captured, telemetry events recorded, and
- * every request that leaves for the model recorded after the managed model prepared it.
+ * The whole product on the offline model and the sandbox, with every sink observable: a store
+ * (PGlite by default, or PostgreSQL or MongoDB) whose raw tables can be read, pino log lines
+ * captured, telemetry events recorded, and every request that leaves for the model recorded
+ * after the managed model prepared it.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite/vector';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
@@ -15,9 +15,9 @@ import { ChatSessions, type TurnResult } from '../../src/agents/chat-session.js'
 import type { AgentRuntime } from '../../src/agents/runtime.js';
 import { ManagedChatModel } from '../../src/models/managed-chat-model.js';
 import { OfflineChatModel } from '../../src/models/offline/offline-chat-model.js';
-import { PGlitePool } from '../../src/store/pglite/pglite-pool.js';
 import type { Store } from '../../src/store/ports.js';
-import { openSqlStore } from '../../src/store/sql/sql-store.js';
+import { CredentialVault } from '../../src/store/vault/credential-vault.js';
+import { LocalMasterKey } from '../../src/store/vault/master-key.js';
 import { TelemetryBus, type TelemetrySink } from '../../src/telemetry/bus.js';
 import type { TelemetryRecord } from '../../src/telemetry/events.js';
 import { createLogger } from '../../src/telemetry/logger.js';
@@ -29,6 +29,7 @@ import { ToolRunner } from '../../src/tools/runner.js';
 import { git, makeShopRepo } from '../github/repo-fixtures.js';
 import type { RecordedEvent } from '../helpers/agent-harness.js';
 import { createToolHarness, type HarnessOptions, type ToolHarness } from '../helpers/tool-harness.js';
+import { openObservedStore, type StoreKind } from './observed-store.js';
 
 /** The offline model, recording each request exactly as it reached the provider. */
 export class RecordingOfflineModel extends OfflineChatModel {
@@ -67,7 +68,8 @@ export class RecordingSink implements TelemetrySink {
 export interface ObservedSession {
   tools: ToolHarness;
   store: Store;
-  database: PGlite;
+  /** The vault sealing form secrets and opening them for the runner, as the product wires it. */
+  vault: CredentialVault;
   runtime: AgentRuntime;
   sessions: ChatSessions;
   model: RecordingOfflineModel;
@@ -81,23 +83,17 @@ export interface ObservedSession {
   send(text: string, options?: { sessionId?: string; secrets?: string[] }): Promise<TurnResult>;
   answer(sessionId: string, answer: unknown): Promise<TurnResult>;
   last<T extends RecordedEvent['type']>(type: T): Extract<RecordedEvent, { type: T }>;
-  /** Every row of every table of the store, as text (binary columns decoded). */
+  /** Every row of every table (document of every collection) of the store, as text, binary values decoded. */
   dumpStore(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
 export async function openObservedSession(
-  options: HarnessOptions & { sinks?: TelemetrySink[]; nonInteractive?: boolean } = {},
+  options: HarnessOptions & { sinks?: TelemetrySink[]; nonInteractive?: boolean; store?: StoreKind } = {},
 ): Promise<ObservedSession> {
-  const database = await PGlite.create('memory://', { extensions: { vector } });
-  await database.exec('CREATE EXTENSION IF NOT EXISTS vector');
-  const store = await openSqlStore({
-    kind: 'pglite',
-    pool: new PGlitePool(database),
-    where: 'memory://',
-    pgvector: true,
-    vectorDimensions: 8,
-  });
+  const observed = await openObservedStore(options.store ?? 'pglite');
+  const { store } = observed;
+  const vault = new CredentialVault(store.credentials, new LocalMasterKey(randomBytes(32)));
   const tools = createToolHarness(options);
   const logLines: string[] = [];
   const capture = new Writable({
@@ -128,6 +124,7 @@ export async function openObservedSession(
     },
     log,
     telemetry: bus,
+    sealedValues: vault,
   });
   const model = new RecordingOfflineModel({});
   const runtime: AgentRuntime = {
@@ -135,6 +132,7 @@ export async function openObservedSession(
     store,
     runner,
     approvals: tools.approvals,
+    secrets: vault,
     model: new ManagedChatModel({
       standard: model,
       tier: 'standard',
@@ -153,7 +151,7 @@ export async function openObservedSession(
   return {
     tools,
     store,
-    database,
+    vault,
     runtime,
     sessions,
     model,
@@ -177,24 +175,11 @@ export async function openObservedSession(
       if (!found) throw new Error(`no ${type} event; saw ${events.map((event) => event.type).join(', ')}`);
       return found as never;
     },
-    dumpStore: async () => {
-      const tables = await database.query<{ table_schema: string; table_name: string }>(
-        `SELECT table_schema, table_name FROM information_schema.tables
-         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
-      );
-      const dump: Record<string, string> = {};
-      for (const { table_schema, table_name } of tables.rows) {
-        const rows = await database.query(`SELECT * FROM "${table_schema}"."${table_name}"`);
-        dump[`${table_schema}.${table_name}`] = JSON.stringify(rows.rows, (_key, value) =>
-          value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
-        );
-      }
-      return dump;
-    },
+    dumpStore: () => observed.dump(),
     close: async () => {
       await bus.close();
       tools.close();
-      await store.close();
+      await observed.close();
     },
   };
 }

@@ -2,7 +2,7 @@
  * The whole product on the offline model: a real runner on the sandbox, a real store (PGlite in
  * memory unless one is given), the deploy workflow, and a recorder of every event it emits.
  */
-
+import { randomBytes } from 'node:crypto';
 import { ChatSessions, type TurnResult } from '../../src/agents/chat-session.js';
 import type { AgentRuntime } from '../../src/agents/runtime.js';
 import { budgetedModel } from '../../src/models/budgeted-model.js';
@@ -12,6 +12,8 @@ import { TokenBudget } from '../../src/models/token-budget.js';
 import type { AgentEvent } from '../../src/protocol/events.js';
 import { openPGliteStore } from '../../src/store/pglite/open-pglite-store.js';
 import type { Store } from '../../src/store/ports.js';
+import { CredentialVault } from '../../src/store/vault/credential-vault.js';
+import { LocalMasterKey } from '../../src/store/vault/master-key.js';
 import { createToolHarness, type HarnessOptions, type ToolHarness } from './tool-harness.js';
 
 export type RecordedEvent = AgentEvent & { seq: number; session_id: string };
@@ -34,8 +36,10 @@ export async function createAgentHarness(
   options: HarnessOptions & { store?: Store; userId?: string } = {},
 ): Promise<AgentHarness> {
   const store = options.store ?? (await openPGliteStore({ directory: 'memory://', vectorDimensions: 8 }));
+  // Secrets typed into forms are sealed in the store's vault and opened by the runner, as in the product.
+  const vault = new CredentialVault(store.credentials, new LocalMasterKey(randomBytes(32)));
   // The runner audits into the store, as the product wires it, so reports can cite the trail.
-  const tools = createToolHarness({ ...options, auditSink: store.audit });
+  const tools = createToolHarness({ ...options, auditSink: store.audit, sealedValues: vault });
   const budgets = new Map<string, TokenBudget>();
   const budgetOf = (sessionId: string) => {
     const budget = budgets.get(sessionId) ?? new TokenBudget({ inputLimit: 80_000, outputLimit: 40_000 });
@@ -47,6 +51,7 @@ export async function createAgentHarness(
     store,
     runner: tools.runner,
     approvals: tools.approvals,
+    secrets: vault,
     model: new OfflineChatModel({}),
     // Vector memory as the product has it offline: the local embedding, as long as the store's vectors.
     embedder: new LocalEmbedder(store.vectors.dimensions),

@@ -28,6 +28,8 @@ export interface FaultRule {
   rewrite?: (body: string, request: ProxiedRequest) => string;
   /** Or: the request reaches the emulator unchanged, after this many milliseconds. */
   delayMs?: number;
+  /** Or: the request reaches the emulator unchanged once this settles: a test holds a call mid-flight. */
+  until?: Promise<unknown>;
 }
 
 export interface FaultProxy {
@@ -115,8 +117,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         return;
       }
       const send = () => {
-        // A client that went away (killed mid-call) never has its request delivered.
-        if (incoming.destroyed || outgoing.destroyed) return;
+        // A client that went away (killed mid-call) never has its request delivered. Only the
+        // response tells: a fully read request is destroyed by Node even while its client waits.
+        if (outgoing.destroyed) return;
         const rewrite = rule?.rewrite;
         const forward = httpRequest(
           {
@@ -157,6 +160,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       };
       // A delayed request still reaches the emulator, later: time for a test to act mid-call.
       if (rule?.delayMs) setTimeout(send, rule.delayMs);
+      else if (rule?.until) rule.until.then(send, send);
       else send();
     });
   });

@@ -10,9 +10,9 @@ export interface Served {
   output: () => string;
 }
 
-/** Starts `aws-copilot serve --port 0 ...` and waits for its start-up lines. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+/** Starts `aws-copilot serve --port 0 ...` (Node run with `nodeArgs`) and waits for its start-up lines. */
+export function startServe(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,6 @@ import { type AgentApp, createAgentApp } from '../../src/agents/create-agent-run
 import { type ServerFrame, serverFrameSchema } from '../../src/protocol/ws.js';
 import { buildServer, type ServerOptions } from '../../src/server/app.js';
 import type { AuthMode } from '../../src/server/auth.js';
-import { openVault } from '../../src/store/vault/open-vault.js';
 import { createToolHarness, type ToolHarness } from './tool-harness.js';
 
 export const TEST_TOKEN = 'test-access-token-0123456789abcdef';
@@ -30,17 +29,19 @@ export interface ServerHarness {
 export interface ServerHarnessOptions
   extends Partial<Omit<ServerOptions, 'chat' | 'store' | 'vault' | 'auth' | 'host'>> {
   auth?: AuthMode;
+  /** Where the agents' AWS calls go instead of the shared sandbox, e.g. a fault proxy in front of it. */
+  awsEndpointUrl?: string;
 }
 
 export async function startServerHarness(options: ServerHarnessOptions = {}): Promise<ServerHarness> {
-  const tools = createToolHarness();
+  const { auth, awsEndpointUrl, ...rest } = options;
+  const tools = createToolHarness(awsEndpointUrl ? { endpointUrl: awsEndpointUrl } : {});
   const settings = { ...tools.settings, storeDir: mkdtempSync(join(tmpdir(), 'server-store-')) };
   const app = await createAgentApp({ settings, aws: tools.aws, hasCredentials: async () => true });
-  const { auth, ...rest } = options;
   const server = await buildServer({
     chat: app.sessions,
     store: app.store,
-    vault: openVault(app.store.credentials, settings),
+    vault: app.vault,
     auth: auth ?? { kind: 'single-user', token: TEST_TOKEN, user: { id: 'local', name: 'local' } },
     host: '127.0.0.1',
     webRoot: mkdtempSync(join(tmpdir(), 'no-web-')),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadSettings, type Settings, type SettingsInput } from '../../src/config/settings.js';
 import { ApprovalLedger } from '../../src/guardrails/approvals.js';
+import { parseKeepingSealed, type SecretSealer } from '../../src/guardrails/sealed-values.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
 import { type AuditSink, MemoryAuditSink } from '../../src/tools/audit.js';
 import { type AwsClientFactory, createAwsClientFactory } from '../../src/tools/aws/clients.js';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   registry?: ToolRegistry;
   /** A second audit sink (the store's, as the product wires it); `audit` still records every call. */
   auditSink?: AuditSink;
+  /** The vault that opens sealed form values for approved calls, as the product wires it. */
+  sealedValues?: Pick<SecretSealer, 'unseal'>;
 }
 
 export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
@@ -72,7 +75,14 @@ export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
         },
       }
     : audit;
-  const runner = new ToolRunner({ registry, settings, aws, approvals, audit: sink });
+  const runner = new ToolRunner({
+    registry,
+    settings,
+    aws,
+    approvals,
+    audit: sink,
+    ...(options.sealedValues ? { sealedValues: options.sealedValues } : {}),
+  });
   return {
     settings,
     aws,
@@ -127,10 +137,10 @@ export async function withProxiedHarness<T>(
   }
 }
 
-/** Approvals name the validated call (defaults filled in), exactly as the runner will see it. */
+/** Approvals name the validated call (defaults filled in, secrets sealed), exactly as the runner will see it. */
 function parsedArgs(registry: ToolRegistry, tool: string, args: unknown): unknown {
   const definition = registry.get(tool);
   if (!definition) return args;
-  const parsed = definition.input.safeParse(args);
+  const parsed = parseKeepingSealed(definition.input, args);
   return parsed.success ? parsed.data : args;
 }

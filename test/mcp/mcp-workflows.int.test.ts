@@ -6,6 +6,7 @@
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatSessions } from '../../src/agents/chat-session.js';
 import { createMcpServer } from '../../src/mcp/server.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { makeShopRepo } from '../github/repo-fixtures.js';
@@ -41,7 +42,11 @@ describe('the deploy workflow as MCP tools', () => {
       approvals: harness.tools.approvals,
       settings: { mcpAllowWrites: writes },
       userId: harness.userId,
-      workflows: async () => ({ sessions: harness.sessions, store: harness.store }),
+      workflows: async () => ({
+        sessions: harness.sessions,
+        unattended: new ChatSessions({ ...harness.runtime, nonInteractive: true }),
+        store: harness.store,
+      }),
     });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);

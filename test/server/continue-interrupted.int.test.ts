@@ -1,15 +1,19 @@
 /**
  * The server is the long-running owner of deployments: a `serve` process killed (SIGKILL) in the
  * middle of a deployment step is restarted, continues the deployment by itself at start-up, and
- * runs the step to completion once.
+ * runs the step to completion once. The secret the person typed into the environment form was
+ * sealed by the first process and is opened by the second (same master key file), so it still
+ * reaches the function.
  */
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/protocol/ws.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
-import { makeShopRepo } from '../github/repo-fixtures.js';
+import { git, makeShopRepo } from '../github/repo-fixtures.js';
 import { cliEnvironment } from '../helpers/cli.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type Served, startServe, stopServe } from '../helpers/serve-process.js';
@@ -41,6 +45,10 @@ describe('a server killed mid-deployment', () => {
     proxy = await startFaultProxy(sandboxEndpoint());
     tools = createToolHarness();
     makeShopRepo(tools, repo);
+    const dir = join(tools.settings.workspace, repo);
+    writeFileSync(join(dir, '.env.example'), 'SHOP_API_KEY=\n');
+    git(dir, 'add', '.env.example');
+    git(dir, 'commit', '-q', '-m', 'needs a key');
     env = cliEnvironment({
       AWS_ENDPOINT_URL: proxy.endpointUrl,
       AWS_COPILOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'serve-durable-')),
@@ -56,6 +64,7 @@ describe('a server killed mid-deployment', () => {
 
   it('continues the deployment when it starts again, running the interrupted step to completion once', async () => {
     const role = await createExecutionRole();
+    const apiKey = `sk_live_${randomBytes(12).toString('hex')}`;
     served = await startServe([], env);
     const auth = { authorization: `Bearer ${served.token}` };
     const wsUrl = `${served.url.replace(/^http/, 'ws')}/ws/agent`;
@@ -67,7 +76,10 @@ describe('a server killed mid-deployment', () => {
     while (request.type === 'form-request') {
       await client.nextOf('turn-end');
       const values = Object.fromEntries(
-        request.fields.map((field) => [field.name, field.name === 'role_arn' ? role : 'lambda']),
+        request.fields.map((field) => [
+          field.name,
+          field.name === 'role_arn' ? role : field.name === 'environment.SHOP_API_KEY' ? apiKey : 'lambda',
+        ]),
       );
       client.send({ type: 'interrupt-answer', answer: { kind: 'form', form_id: request.form_id, values } });
       request = (await client.next((frame) =>
@@ -109,6 +121,12 @@ describe('a server killed mid-deployment', () => {
     const completed = finished.journal.filter((entry: { status: string }) => entry.status === 'completed');
     expect(completed).toHaveLength(1);
     expect(proxy.requests.filter(isCreateFunction).length).toBe(requestsBefore + 1);
+    const configuration = await tools.aws
+      .lambda()
+      .send(
+        new GetFunctionConfigurationCommand({ FunctionName: String(approval.steps[0]?.args.function_name) }),
+      );
+    expect(configuration.Environment?.Variables?.SHOP_API_KEY).toBe(apiKey);
     // Two server starts, a deployment and its build, beside whatever else the machine runs.
   }, 300_000);
 });

@@ -63,7 +63,7 @@ describe('retention scheduling', () => {
       purge: (before: Date) => {
         cutoffs.push(before);
         return new Promise<PurgeResult>((resolve) => {
-          finish = () => resolve({ telemetry: 0, audit: 0, deployments: 0, events: 0 });
+          finish = () => resolve({ telemetry: 0, audit: 0, deployments: 0, events: 0, sealedValues: 0 });
         });
       },
     } as unknown as Store;

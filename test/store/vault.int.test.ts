@@ -58,7 +58,7 @@ describe('credential vault', () => {
     expect(await new CredentialVault(store.credentials, right).resolve('carol')).toEqual(SECRET);
   });
 
-  it('rotates the master key, re-encrypting every record', async () => {
+  it('rotates the master key, re-encrypting every record, sealed form values included', async () => {
     const isolated = await openPGliteStore({
       directory: mkdtempSync(join(tmpdir(), 'vault-rotate-')),
       vectorDimensions: 4,
@@ -72,18 +72,56 @@ describe('credential vault', () => {
         kind: 'assume-role',
         role_arn: 'arn:aws:iam::123456789012:role/Deploy',
       });
-      expect(await vault.rotate(newKey)).toBe(2);
+      const sealed = await vault.seal('ann', 'form-value-to-rotate');
+      expect(await vault.rotate(newKey)).toBe(3);
       expect((await isolated.credentials.all()).map((record) => record.keyId)).toEqual([
+        newKey.keyId,
         newKey.keyId,
         newKey.keyId,
       ]);
       expect(await new CredentialVault(isolated.credentials, newKey).resolve('ann')).toEqual(SECRET);
+      // Sealed form values are records of the vault too: rotation covers them.
+      expect(await new CredentialVault(isolated.credentials, newKey).unseal('ann', sealed)).toBe(
+        'form-value-to-rotate',
+      );
+      await expect(new CredentialVault(isolated.credentials, oldKey).unseal('ann', sealed)).rejects.toThrow(
+        /master key/,
+      );
       await expect(new CredentialVault(isolated.credentials, oldKey).resolve('ann')).rejects.toThrow(
         /master key/,
       );
     } finally {
       await isolated.close();
     }
+  });
+
+  it('seals a form value as a record of its own, opened only for its owner and never listed', async () => {
+    const key = new LocalMasterKey(randomBytes(32));
+    const vault = new CredentialVault(store.credentials, key);
+    const clear = `pepper-${randomBytes(6).toString('hex')}`;
+    const sealed = await vault.seal('erin', clear);
+    expect(sealed).toEqual({ $sealed: expect.stringMatching(/^sealed:[0-9a-f-]{36}$/) });
+    expect(JSON.stringify(await store.credentials.all())).not.toContain(clear);
+    expect(await new CredentialVault(store.credentials, key).unseal('erin', sealed)).toBe(clear);
+    await expect(vault.unseal('frank', sealed)).rejects.toThrow(/does not exist for frank/);
+    // A sealed value is no AWS credential: not listed, not resolved, not counted as one.
+    expect(await vault.list('erin')).toEqual([]);
+    expect(await vault.has('erin', sealed.$sealed)).toBe(false);
+    expect(await vault.resolve('erin', sealed.$sealed)).toBeUndefined();
+  });
+
+  it('refuses a sealed value whose envelope was swapped for another one', async () => {
+    const vault = new CredentialVault(store.credentials, new LocalMasterKey(randomBytes(32)));
+    const first = await vault.seal('gina', 'first-value-1');
+    const second = await vault.seal('gina', 'second-value-2');
+    const other = await store.credentials.get('gina', second.$sealed);
+    const record = await store.credentials.get('gina', first.$sealed);
+    if (!record || !other) throw new Error('sealed records missing');
+    await store.credentials.put({ ...record, envelope: other.envelope });
+    await expect(vault.unseal('gina', first)).rejects.toThrow(
+      /failed authentication: its record was altered/,
+    );
+    expect(await vault.unseal('gina', second)).toBe('second-value-2');
   });
 
   it('creates the key file with 0600 permissions and refuses one others can read', () => {

@@ -1,6 +1,7 @@
 /** What a deployment needs to know, which fields each target requires, and how to ask for the rest. */
 import { basename } from 'node:path';
 import { z } from 'zod';
+import type { SealedValue } from '../../guardrails/sealed-values.js';
 import type { FormField } from '../../protocol/events.js';
 import { regionSchema } from '../../tools/aws/regions.js';
 
@@ -68,7 +69,10 @@ export const deployRequestFields = {
 } as const;
 
 export const deployRequestSchema = z.object(deployRequestFields).partial();
-export type DeployRequest = z.infer<typeof deployRequestSchema>;
+export type DeployRequest = Omit<z.infer<typeof deployRequestSchema>, 'environment'> & {
+  /** Once intake has run, every value is sealed in the vault: state and plans hold only references. */
+  environment?: Record<string, string | SealedValue>;
+};
 
 const REQUIRED: Record<DeployTarget, Array<keyof typeof deployRequestFields>> = {
   's3-static': [],

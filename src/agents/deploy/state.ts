@@ -5,6 +5,7 @@ import type { ToolPreview } from '../../tools/define-tool.js';
 import type { Plan } from '../plan.js';
 import type { DeployRequest } from './deploy-request.js';
 import type { ExecutionResult } from './execute-plan.js';
+import { lastValue } from '../last-value.js';
 
 export interface ProjectContext {
   /** One or two paragraphs for people and models (at most 2k tokens). */
@@ -24,8 +25,7 @@ export interface ValidationResult {
   url?: string;
 }
 
-const replace = <T>() =>
-  Annotation<T>({ reducer: (_current: T, next: T) => next, default: () => undefined as T });
+const replace = lastValue;
 
 export const DeployState = Annotation.Root({
   messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),

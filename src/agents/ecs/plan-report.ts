@@ -9,7 +9,8 @@ export type PlanStatus =
   | { kind: 'awaiting-approval' }
   | { kind: 'writes-off' }
   | { kind: 'no-change' }
-  | { kind: 'preview-failed'; problem: string };
+  | { kind: 'preview-failed'; problem: string }
+  | { kind: 'vetoed'; problem: string };
 
 const STATUS_TEXT: Record<PlanStatus['kind'], string> = {
   'awaiting-approval': 'Waiting for your approval of this exact plan; nothing has been changed yet.',
@@ -18,6 +19,8 @@ const STATUS_TEXT: Record<PlanStatus['kind'], string> = {
   'no-change': 'No change is proposed.',
   'preview-failed':
     'The preview of the plan failed, so it is not offered for approval and nothing was changed.',
+  vetoed:
+    'The compliance officer blocked the plan, so it is not offered for approval and nothing was changed.',
 };
 
 export function renderPlanReport(input: {
@@ -67,8 +70,8 @@ export function renderPlanReport(input: {
     '',
     '## Status',
     '',
-    input.status.kind === 'preview-failed'
-      ? `${STATUS_TEXT['preview-failed']}\n\n${input.status.problem}`
+    'problem' in input.status
+      ? `${STATUS_TEXT[input.status.kind]}\n\n${input.status.problem}`
       : STATUS_TEXT[input.status.kind],
     '',
   ].join('\n');

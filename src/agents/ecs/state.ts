@@ -3,6 +3,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { Annotation, messagesStateReducer } from '@langchain/langgraph';
 import type { ToolPreview } from '../../tools/define-tool.js';
 import type { ExecutionResult } from '../deploy/execute-plan.js';
+import { lastValue } from '../last-value.js';
 import type { Plan } from '../plan.js';
 import type { EcsTarget, EcsTargetDraft, TargetField } from './ecs-target.js';
 import type { Hypothesis, TriageEvidence } from './hypotheses.js';
@@ -26,10 +27,10 @@ export type EcsOutcome =
   | 'not-applied'
   | 'no-change'
   | 'preview-failed'
+  | 'vetoed'
   | 'not-found';
 
-const replace = <T>() =>
-  Annotation<T>({ reducer: (_current: T, next: T) => next, default: () => undefined as T });
+const replace = lastValue;
 
 export const EcsState = Annotation.Root({
   messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),

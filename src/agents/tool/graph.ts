@@ -10,7 +10,10 @@ import type { BaseCheckpointSaver, LangGraphRunnableConfig } from '@langchain/la
 import { Annotation, END, interrupt, messagesStateReducer, START, StateGraph } from '@langchain/langgraph';
 import { type FormField, interruptAnswerSchema } from '../../protocol/events.js';
 import type { ToolPreview } from '../../tools/define-tool.js';
+import { askText, reviewPlan, vetoText } from '../compliance-review.js';
 import { approvalForPlan } from '../deploy/nodes/execute.js';
+import { type FormWait, secretFieldsOf } from '../form-secrets.js';
+import { lastValue } from '../last-value.js';
 import { observedNode } from '../node-runner.js';
 import { createPlan, type Plan } from '../plan.js';
 import { ROLES } from '../roles.js';
@@ -18,8 +21,7 @@ import { runtimeOf, sessionContextOf, sessionModel } from '../runtime.js';
 import { say } from '../say.js';
 import { coerceFormValue, describeResult, missingArgumentFields, toolSpecs } from './tool-call.js';
 
-const replace = <T>() =>
-  Annotation<T>({ reducer: (_current: T, next: T) => next, default: () => undefined as T });
+const replace = lastValue;
 
 const ToolState = Annotation.Root({
   messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),
@@ -87,9 +89,14 @@ const askForm = observedNode(
 );
 
 const awaitForm = observedNode('await-form', 'requirements-intake', async (state: State): Promise<Update> => {
-  const answer = interrupt({ type: 'form', fields: (state.pending ?? []).map((field) => field.name) }) as {
-    values?: Record<string, unknown>;
+  const pending = state.pending ?? [];
+  // Secret fields come back sealed (ChatSessions seals them before resuming the graph).
+  const wait: FormWait = {
+    type: 'form',
+    fields: pending.map((field) => field.name),
+    secret_fields: secretFieldsOf(pending),
   };
+  const answer = interrupt(wait) as { values?: Record<string, unknown> };
   const values = Object.fromEntries(
     Object.entries(answer?.values ?? {}).map(([name, value]) => [name, coerceFormValue(value)]),
   );
@@ -133,6 +140,13 @@ const propose = observedNode(
     const plan = createPlan(`${call.tool} (${risk})`, [
       { id: 'action', tool: call.tool, args: call.args, risk, description: tool.description },
     ]);
+    // One action is a one-step plan: the officer reviews it as any other, target tags included.
+    const decision = await reviewPlan({ runtime, session, plan });
+    if (decision.decision === 'veto') {
+      await say(session, vetoText(decision));
+      return { done: true };
+    }
+    if (decision.decision === 'ask') await say(session, askText(decision));
     const preview = await runtime.runner.call<ToolPreview>({
       tool: call.tool,
       args: call.args,

@@ -1,5 +1,7 @@
 /** Turning a model's tool call into a validated catalog call, and asking for what it lacks. */
 import type { z } from 'zod';
+import { isSecretKeyName } from '../../guardrails/redaction.js';
+import { parseKeepingSealed } from '../../guardrails/sealed-values.js';
 import type { FormField } from '../../protocol/events.js';
 import type { AnyTool } from '../../tools/define-tool.js';
 import { toolInputJsonSchema } from '../../tools/input-schema.js';
@@ -34,9 +36,16 @@ export function coerceFormValue(value: unknown): unknown {
   return value;
 }
 
+/** How a form asks for an argument: secrets (by name) and environment maps are sealed on arrival. */
+function fieldKind(name: string, property: { enum?: string[] } | undefined): FormField['kind'] {
+  if (property?.enum) return 'select';
+  if (name === 'environment') return 'key-value';
+  return isSecretKeyName(name) ? 'secret' : 'text';
+}
+
 /** The fields a call still needs, as a form: one per failing top-level argument. */
 export function missingArgumentFields(tool: AnyTool, args: Record<string, unknown>): FormField[] {
-  const parsed = (tool.input as z.ZodType).safeParse(args);
+  const parsed = parseKeepingSealed(tool.input as z.ZodType, args);
   if (parsed.success) return [];
   const properties = (toolInputJsonSchema(tool).properties ?? {}) as Record<
     string,
@@ -48,14 +57,17 @@ export function missingArgumentFields(tool: AnyTool, args: Record<string, unknow
     if (!name || fields.has(name)) continue;
     const property = properties[name];
     const problem = args[name] === undefined ? '' : ` (${issue.message})`;
+    const kind = fieldKind(name, property);
+    // A secret field never shows back what was given for it.
+    const shown = kind !== 'secret' && kind !== 'key-value' && args[name] !== undefined;
     fields.set(name, {
       name,
       label: name.replace(/_/g, ' '),
       description: `${property?.description ?? name}${problem}`,
-      kind: property?.enum ? 'select' : 'text',
+      kind,
       required: true,
       ...(property?.enum ? { options: property.enum } : {}),
-      ...(args[name] !== undefined ? { value: args[name] } : {}),
+      ...(shown ? { value: args[name] } : {}),
     });
   }
   return [...fields.values()];

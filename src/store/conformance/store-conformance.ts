@@ -292,7 +292,7 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
       expect(tuple?.checkpoint.id).toBeTruthy();
     });
 
-    it('purges request logs and finished deployments older than the cutoff, and nothing newer', async () => {
+    it('purges request logs, finished deployments and sealed form values older than the cutoff, and nothing newer', async () => {
       const sessionId = id();
       await store.telemetry.append({
         id: id(),
@@ -318,13 +318,21 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
         target: 's3',
         region: 'us-east-1',
       });
+      const owner = `purge-${id()}`;
+      const record = { userId: owner, envelope: 'e', keyId: 'k', masked: {} };
+      await store.credentials.put({ ...record, name: 'default', kind: 'access-key' });
+      await store.credentials.put({ ...record, name: `sealed:${id()}`, kind: 'sealed-value' });
       const removed = await store.purge(new Date(Date.now() - 90 * 86_400_000));
       expect(removed.telemetry).toBeGreaterThanOrEqual(1);
       expect(await store.telemetry.list({ sessionId })).toHaveLength(1);
       expect(await store.deployments.get('ann', kept.id)).toBeDefined();
-      await store.purge(new Date(Date.now() + 60_000));
+      expect(await store.credentials.list(owner)).toHaveLength(2);
+      const later = await store.purge(new Date(Date.now() + 60_000));
       expect(await store.deployments.get('ann', kept.id)).toBeUndefined();
       expect(await store.telemetry.list({ sessionId })).toHaveLength(0);
+      // Sealed form values expire with the history they belong to; AWS credentials never do.
+      expect(later.sealedValues).toBeGreaterThanOrEqual(1);
+      expect((await store.credentials.list(owner)).map((item) => item.kind)).toEqual(['access-key']);
     });
   });
 }

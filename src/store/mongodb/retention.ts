@@ -35,7 +35,7 @@ export async function ensureRetention(db: Db, expireAfterSeconds: number): Promi
   }
 }
 
-/** Deletes request logs and finished deployments (with their journals) older than `before`. */
+/** Deletes request logs, finished deployments (with their journals) and sealed form values older than `before`. */
 export async function purgeMongo(db: Db, before: Date): Promise<PurgeResult> {
   const deployments = db.collection<DeploymentDocument>(COLLECTIONS.deployments);
   const finished = await deployments
@@ -53,5 +53,11 @@ export async function purgeMongo(db: Db, before: Date): Promise<PurgeResult> {
     audit: await olderThan(COLLECTIONS.audit),
     events: await olderThan(COLLECTIONS.events),
     deployments: ids.length,
+    // By creation: rotating the master key rewrites a record but does not make it younger.
+    sealedValues: (
+      await db
+        .collection(COLLECTIONS.credentials)
+        .deleteMany({ kind: 'sealed-value', createdAt: { $lt: before } })
+    ).deletedCount,
   };
 }

@@ -1,7 +1,7 @@
 /** Sessions, their transcripts and their protocol events, in SQL. */
 import type { EventRecord, EventRepository, SessionRecord, SessionRepository, TurnRecord } from '../ports.js';
 import type { SqlPool } from './pool.js';
-import { iso, json, nextSequence, optional } from './rows.js';
+import { iso, json, optional } from './rows.js';
 
 interface SessionRow {
   id: string;
@@ -64,13 +64,20 @@ export class SqlSessionRepository implements SessionRepository {
 
   async appendTurn(userId: string, turn: Omit<TurnRecord, 'seq' | 'at'>): Promise<TurnRecord> {
     if (!(await this.get(userId, turn.sessionId))) throw new Error(`session ${turn.sessionId} not found`);
-    const seq = await nextSequence(this.pool, `turn:${turn.sessionId}`);
-    const result = await this.pool.query<{ at: Date | string }>(
-      'INSERT INTO turns (session_id, seq, role, content, at) VALUES ($1, $2, $3, $4, now()) RETURNING at',
-      [turn.sessionId, seq, turn.role, turn.content],
+    // Number, row and the session's updated_at in one statement, as for events.
+    const result = await this.pool.query<{ seq: string | number; at: Date | string }>(
+      `WITH counter AS (
+         INSERT INTO sequence_counters (scope, value) VALUES ($1, 1)
+         ON CONFLICT (scope) DO UPDATE SET value = sequence_counters.value + 1 RETURNING value
+       ), touched AS (
+         UPDATE sessions SET updated_at = now() WHERE id = $2
+       )
+       INSERT INTO turns (session_id, seq, role, content, at)
+       SELECT $2::text, counter.value, $3::text, $4::text, now() FROM counter RETURNING seq, at`,
+      [`turn:${turn.sessionId}`, turn.sessionId, turn.role, turn.content],
     );
-    await this.pool.query('UPDATE sessions SET updated_at = now() WHERE id = $1', [turn.sessionId]);
-    return { ...turn, seq, at: iso(result.rows[0]?.at) };
+    const row = result.rows[0];
+    return { ...turn, seq: Number(row?.seq), at: iso(row?.at) };
   }
 
   async recentTurns(userId: string, sessionId: string, limit = 50): Promise<TurnRecord[]> {
@@ -99,12 +106,19 @@ export class SqlEventRepository implements EventRepository {
   constructor(private readonly pool: SqlPool) {}
 
   async append(sessionId: string, type: string, payload: unknown): Promise<EventRecord> {
-    const seq = await nextSequence(this.pool, `event:${sessionId}`);
-    const result = await this.pool.query<{ at: Date | string }>(
-      'INSERT INTO events (session_id, seq, type, payload, at) VALUES ($1, $2, $3, $4, now()) RETURNING at',
-      [sessionId, seq, type, json(payload)],
+    // Number and row in one statement: events are the most frequent write of a turn (every
+    // streamed delta), and on the embedded store each statement is a round trip of its own.
+    const result = await this.pool.query<{ seq: string | number; at: Date | string }>(
+      `WITH counter AS (
+         INSERT INTO sequence_counters (scope, value) VALUES ($1, 1)
+         ON CONFLICT (scope) DO UPDATE SET value = sequence_counters.value + 1 RETURNING value
+       )
+       INSERT INTO events (session_id, seq, type, payload, at)
+       SELECT $2::text, counter.value, $3::text, $4::jsonb, now() FROM counter RETURNING seq, at`,
+      [`event:${sessionId}`, sessionId, type, json(payload)],
     );
-    return { sessionId, seq, type, payload, at: iso(result.rows[0]?.at) };
+    const row = result.rows[0];
+    return { sessionId, seq: Number(row?.seq), type, payload, at: iso(row?.at) };
   }
 
   async listAfter(sessionId: string, afterSeq: number, limit = 10_000): Promise<EventRecord[]> {

@@ -70,6 +70,13 @@ export async function openSqlStore(options: SqlStoreOptions): Promise<Store> {
         audit: await deleteOlderThan(pool, 'audit', 'at', before),
         events: await deleteOlderThan(pool, 'events', 'at', before),
         deployments: ids.length,
+        // By creation: rotating the master key rewrites a record but does not make it younger.
+        sealedValues:
+          (
+            await pool.query("DELETE FROM credentials WHERE kind = 'sealed-value' AND created_at < $1", [
+              before.toISOString(),
+            ])
+          ).rowCount ?? 0,
       };
     },
     schemaVersion: () => currentSchemaVersion(pool),

@@ -1,12 +1,14 @@
 /**
  * The credential vault: AWS credentials are sealed with a fresh AES-256-GCM data key per record,
  * the data key wrapped by the master key (envelope encryption). Write-only from the outside: reads
- * return masks; only `resolve` decrypts, just in time for an AWS call, and never caches.
+ * return masks; only `resolve` decrypts, just in time for an AWS call, and never caches. Secrets
+ * typed into forms are sealed the same way (`seal`/`unseal`, see guardrails/sealed-values.ts).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { redactor } from '../../guardrails/redaction.js';
+import type { SealedValue, SecretSealer } from '../../guardrails/sealed-values.js';
 import {
   type CredentialInput,
   credentialInputSchema,
@@ -48,7 +50,10 @@ function secretsOf(input: CredentialInput): string[] {
       : [];
 }
 
-export class CredentialVault {
+/** Sealed form values are named so no credential name (lowercase letters, digits, hyphens) can collide. */
+const SEALED_PREFIX = 'sealed:';
+
+export class CredentialVault implements SecretSealer {
   constructor(
     private readonly repository: CredentialRepository,
     private masterKey: MasterKey,
@@ -75,27 +80,69 @@ export class CredentialVault {
       );
     }
     redactor.addSecrets(secretsOf(parsed.data));
-    const dataKey = randomBytes(32);
-    const envelope: Envelope = {
-      v: 1,
-      wrappedKey: await this.masterKey.wrap(dataKey),
-      sealed: sealWithKey(dataKey, Buffer.from(JSON.stringify(parsed.data)), `${userId}/${name}`),
-    };
-    dataKey.fill(0);
     const masked = masksOf(parsed.data);
     await this.repository.put({
       userId,
       name,
       kind: parsed.data.kind,
-      envelope: JSON.stringify(envelope),
+      envelope: await this.envelopeFor(Buffer.from(JSON.stringify(parsed.data)), `${userId}/${name}`),
       keyId: this.masterKey.keyId,
       masked,
     });
     return { name, kind: parsed.data.kind, masked, updatedAt: new Date().toISOString() };
   }
 
+  /** Seals one secret a person typed; the returned reference is all the caller keeps. */
+  async seal(userId: string, clear: string): Promise<SealedValue> {
+    redactor.addSecrets([clear]);
+    const name = `${SEALED_PREFIX}${randomUUID()}`;
+    await this.repository.put({
+      userId,
+      name,
+      kind: 'sealed-value',
+      // The owner and the record's name are the associated data: an envelope copied into another
+      // record, or another person's reference, fails to authenticate instead of opening.
+      envelope: await this.envelopeFor(Buffer.from(clear, 'utf8'), `${userId}/${name}`),
+      keyId: this.masterKey.keyId,
+      masked: {},
+    });
+    return { $sealed: name };
+  }
+
+  /** Opens a sealed value for the call about to run; the value is registered with the redactor. */
+  async unseal(userId: string, sealed: SealedValue): Promise<string> {
+    const record = sealed.$sealed.startsWith(SEALED_PREFIX)
+      ? await this.repository.get(userId, sealed.$sealed)
+      : undefined;
+    if (record?.kind !== 'sealed-value') {
+      throw new CopilotError(
+        'not_found',
+        `the sealed value ${sealed.$sealed} does not exist for ${userId} (it expired with the retention period, was purged, or belongs to someone else): give the value again`,
+      );
+    }
+    const dataKey = await this.unwrapDataKey(record, this.masterKey);
+    try {
+      const { sealed: ciphertext } = JSON.parse(record.envelope) as Envelope;
+      const clear = openWithKey(dataKey, ciphertext, `${userId}/${record.name}`).toString('utf8');
+      redactor.addSecrets([clear]);
+      return clear;
+    } catch (error) {
+      throw new CopilotError(
+        'vault_locked',
+        `the sealed value ${sealed.$sealed} failed authentication: its record was altered, so it is not used; give the value again`,
+        { cause: error },
+      );
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** The person's AWS credentials, masked (sealed form values are not credentials and are not listed). */
   async list(userId: string): Promise<MaskedCredential[]> {
-    const records = await this.repository.list(userId);
+    const records = (await this.repository.list(userId)).filter(
+      (record): record is StoredCredential & { kind: MaskedCredential['kind'] } =>
+        record.kind !== 'sealed-value',
+    );
     return records.map((record) => ({
       name: record.name,
       kind: record.kind,
@@ -105,7 +152,8 @@ export class CredentialVault {
   }
 
   async has(userId: string, name = 'default'): Promise<boolean> {
-    return Boolean(await this.repository.get(userId, name));
+    const record = await this.repository.get(userId, name);
+    return record !== undefined && record.kind !== 'sealed-value';
   }
 
   remove(userId: string, name: string): Promise<boolean> {
@@ -115,13 +163,13 @@ export class CredentialVault {
   /** Decrypts one credential for immediate use; its values are registered with the redactor. */
   async resolve(userId: string, name = 'default'): Promise<CredentialInput | undefined> {
     const record = await this.repository.get(userId, name);
-    if (!record) return undefined;
+    if (!record || record.kind === 'sealed-value') return undefined;
     const input = await this.open(record, this.masterKey);
     redactor.addSecrets(secretsOf(input));
     return input;
   }
 
-  /** Re-wraps every record's data key with `next`; the sealed secrets themselves do not change. */
+  /** Re-wraps every record's data key (credentials and sealed form values) with `next`; the sealed secrets themselves do not change. */
   async rotate(next: MasterKey): Promise<number> {
     const records = await this.repository.all();
     // Unwrap everything first: a wrong current key fails before a single record is rewritten.
@@ -135,6 +183,21 @@ export class CredentialVault {
     }
     this.masterKey = next;
     return records.length;
+  }
+
+  /** A fresh data key seals the plaintext; the master key wraps the data key. */
+  private async envelopeFor(plaintext: Buffer, associated: string): Promise<string> {
+    const dataKey = randomBytes(32);
+    try {
+      const envelope: Envelope = {
+        v: 1,
+        wrappedKey: await this.masterKey.wrap(dataKey),
+        sealed: sealWithKey(dataKey, plaintext, associated),
+      };
+      return JSON.stringify(envelope);
+    } finally {
+      dataKey.fill(0);
+    }
   }
 
   private async unwrapDataKey(record: StoredCredential, key: MasterKey): Promise<Buffer> {

@@ -1,5 +1,6 @@
 /**
- * Critical alerts (a failed deployment, a compliance block) to a Slack-compatible incoming webhook
+ * Critical alerts (a failed deployment, a compliance block, a failed ECS repair or its failed
+ * verification) to a Slack-compatible incoming webhook
  * (setting alertWebhookUrl / AWS_COPILOT_ALERT_WEBHOOK_URL): `{ text, blocks }`. Posts are queued,
  * so an alert never slows the workflow it reports; `flush` waits for them.
  */
@@ -14,6 +15,7 @@ export interface WebhookPayload {
 const TITLES: Record<string, string> = {
   'deployment-failure': 'Deployment failed',
   'compliance-block': 'Compliance blocked a plan',
+  'ecs-repair-failure': 'ECS repair failed',
 };
 
 export function alertPayload(event: TelemetryRecord): WebhookPayload {

@@ -14,6 +14,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Settings } from '../../config/settings.js';
 import { RateLimiter } from '../rate-limiter.js';
+import { createUserCredentials, type UserCredentialLookup } from './user-credentials.js';
 
 /** One AWS request as the audit trail sees it. */
 export interface AwsCallRecord {
@@ -51,13 +52,20 @@ export interface AwsClientFactory {
   sts(region?: string): STSClient;
   /** KMS, for the credential vault's master key when AWS_COPILOT_KMS_KEY_ID is set. */
   kms(region?: string): KMSClient;
-  /** Releases sockets held by cached clients. */
+  /**
+   * The clients for one person's calls: signed with that person's own `default` vault credential
+   * when they have one, else with the server's. A factory without per-user credentials gives the server's.
+   */
+  forUser(userId: string): AwsClientFactory;
+  /** A factory (sharing settings and rate limits) whose `forUser` views take credentials from `lookup`. */
+  withUserCredentials(lookup: UserCredentialLookup): AwsClientFactory;
+  /** Releases sockets held by cached clients (this factory's own; a derived one has its own). */
   destroy(): void;
 }
 
 export interface AwsClientFactoryOptions {
   settings: Pick<Settings, 'region' | 'profile' | 'endpointUrl' | 'awsRequestsPerSecond' | 'awsMaxAttempts'>;
-  /** Credentials from the vault; when absent the standard provider chain is used. */
+  /** The server's own credentials (the sandbox's dummy ones); when absent the standard provider chain. */
   credentials?: AwsCredentials;
   /** Shared limiter, so every factory of the process counts against the same per-user budget. */
   limiter?: RateLimiter;
@@ -135,12 +143,22 @@ function instrument(client: AnyClient, service: string, limiter: RateLimiter): v
   );
 }
 
-export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsClientFactory {
-  const { settings } = options;
-  const limiter = options.limiter ?? new RateLimiter(settings.awsRequestsPerSecond);
-  const credentials =
-    options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
-  const cache = new Map<string, AnyClient>();
+/** What every view of one factory shares; `userProvider` is set only on a factory with per-user credentials. */
+interface FactoryParts {
+  settings: AwsClientFactoryOptions['settings'];
+  limiter: RateLimiter;
+  /** The server's credentials: the provider chain, or those given (the sandbox's dummy ones). */
+  serverCredentials: AwsCredentials;
+  userProvider?: (userId: string) => AwsCredentialIdentityProvider;
+  /** Keyed by user id as well as service and region, so no client ever signs for two people. */
+  cache: Map<string, AnyClient>;
+}
+
+function factoryView(parts: FactoryParts, userId: string | undefined): AwsClientFactory {
+  const { settings } = parts;
+  const owner = userId !== undefined && parts.userProvider ? userId : undefined;
+  // One provider per view: each client of a person asks the vault when a request is signed.
+  const credentials = owner === undefined ? parts.serverCredentials : parts.userProvider?.(owner);
 
   const common = (region: string) => ({
     region,
@@ -156,12 +174,12 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsCli
     build: (region: string) => C,
   ): C {
     const resolved = region ?? settings.region;
-    const key = `${service}:${resolved}`;
-    let client = cache.get(key) as C | undefined;
+    const key = JSON.stringify([owner ?? null, service, resolved]);
+    let client = parts.cache.get(key) as C | undefined;
     if (!client) {
       client = build(resolved);
-      instrument(client, service, limiter);
-      cache.set(key, client);
+      instrument(client, service, parts.limiter);
+      parts.cache.set(key, client);
     }
     return client;
   }
@@ -182,9 +200,42 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsCli
     logs: (region) => cached('logs', region, (r) => new CloudWatchLogsClient(common(r))),
     sts: (region) => cached('sts', region, (r) => new STSClient(common(r))),
     kms: (region) => cached('kms', region, (r) => new KMSClient(common(r))),
+    forUser: (id) => factoryView(parts, id),
+    withUserCredentials: (lookup) => {
+      const fallback = parts.serverCredentials;
+      return factoryView(
+        {
+          ...parts,
+          cache: new Map(),
+          userProvider: createUserCredentials({
+            lookup,
+            fallback: typeof fallback === 'function' ? fallback : async () => fallback,
+            sts: {
+              region: settings.region,
+              ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+            },
+          }),
+        },
+        undefined,
+      );
+    },
     destroy: () => {
-      for (const client of cache.values()) client.destroy();
-      cache.clear();
+      for (const client of parts.cache.values()) client.destroy();
+      parts.cache.clear();
     },
   };
+}
+
+export function createAwsClientFactory(options: AwsClientFactoryOptions): AwsClientFactory {
+  const { settings } = options;
+  return factoryView(
+    {
+      settings,
+      limiter: options.limiter ?? new RateLimiter(settings.awsRequestsPerSecond),
+      serverCredentials:
+        options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
+      cache: new Map(),
+    },
+    undefined,
+  );
 }

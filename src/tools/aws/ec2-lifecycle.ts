@@ -133,6 +133,7 @@ export const stopEc2 = defineTool({
     return `started ${toStart.join(', ')} again${result ? '' : ' (states before the failed call were unknown)'}`;
   },
   resourceIds: (args) => args.instance_ids,
+  targets: (args) => args.instance_ids.map((id) => ({ kind: 'ec2', id, region: args.region })),
 });
 
 /** Termination protection makes TerminateInstances fail with OperationNotPermitted. */
@@ -198,4 +199,5 @@ export const terminateEc2 = defineTool({
     return changeResult(context, region, answer.TerminatingInstances ?? []);
   },
   resourceIds: (args) => args.instance_ids,
+  targets: (args) => args.instance_ids.map((id) => ({ kind: 'ec2', id, region: args.region })),
 });

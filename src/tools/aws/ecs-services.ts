@@ -164,6 +164,7 @@ export const createService = defineTool({
     return `scaled service ${args.service_name} to 0 and deleted it`;
   },
   resourceIds: (args, result) => [result?.service_arn || args.service_name],
+  targets: (args) => [{ kind: 'ecs-cluster', cluster: args.cluster, region: args.region }],
 });
 
 export const updateService = defineTool({
@@ -278,4 +279,8 @@ export const updateService = defineTool({
     return `restored service ${args.service}: ${restored.join(', ')}`;
   },
   resourceIds: (args, result) => [result?.service_arn || args.service],
+  targets: (args) => [
+    { kind: 'ecs-cluster', cluster: args.cluster, region: args.region },
+    { kind: 'ecs-service', cluster: args.cluster, service: args.service, region: args.region },
+  ],
 });

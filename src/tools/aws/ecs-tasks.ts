@@ -115,6 +115,7 @@ export const runTask = defineTool({
     return `stopped ${tasks.length} task(s): ${tasks.map((task) => lastSegment(task.id)).join(', ')}`;
   },
   resourceIds: (_args, result) => result?.tasks.map((task) => task.task_arn) ?? [],
+  targets: (args) => [{ kind: 'ecs-cluster', cluster: args.cluster, region: args.region }],
 });
 
 export const stopTask = defineTool({
@@ -193,4 +194,8 @@ export const stopTask = defineTool({
     };
   },
   resourceIds: (args, result) => [result?.task_arn || args.task],
+  targets: (args) => [
+    { kind: 'ecs-cluster', cluster: args.cluster, region: args.region },
+    { kind: 'ecs-task', cluster: args.cluster, task: args.task, region: args.region },
+  ],
 });

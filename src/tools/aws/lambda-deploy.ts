@@ -255,4 +255,5 @@ export const deployLambda = defineTool({
     return done.length > 0 ? done.join('; ') : `nothing to undo for Lambda function ${args.function_name}`;
   },
   resourceIds: (args) => [args.function_name],
+  targets: (args) => [{ kind: 'lambda-function', name: args.function_name, region: args.region }],
 });

@@ -168,4 +168,5 @@ export const invokeLambda = defineTool<typeof invokeLambdaInput, InvokeLambdaRes
   preview: previewInvoke,
   run: runInvoke,
   resourceIds: (args) => [args.function_name],
+  targets: (args) => [{ kind: 'lambda-function', name: args.function_name, region: args.region }],
 });

@@ -147,4 +147,5 @@ export const updateLambdaCode = defineTool({
     return done.length > 0 ? done.join('; ') : `nothing to undo for Lambda function ${args.function_name}`;
   },
   resourceIds: (args) => [args.function_name],
+  targets: (args) => [{ kind: 'lambda-function', name: args.function_name, region: args.region }],
 });

@@ -212,4 +212,5 @@ export const publishStaticSite = defineTool({
   compensate: ({ created }, context) =>
     undoS3Changes(context, created, 'nothing to undo: nothing was changed'),
   resourceIds: (args) => [args.bucket_name],
+  targets: (args) => [{ kind: 's3-bucket', bucket: args.bucket_name, region: args.region }],
 });

@@ -148,4 +148,5 @@ export const uploadS3 = defineTool({
   compensate: ({ created }, context) =>
     undoS3Changes(context, created, 'nothing to undo: no object was uploaded'),
   resourceIds: (args) => [`s3://${args.bucket_name}/${keyOf(args)}`],
+  targets: (args) => [{ kind: 's3-bucket', bucket: args.bucket_name, region: args.region }],
 });

@@ -16,6 +16,7 @@ import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } fr
 import { fieldError } from '../field-error.js';
 import type { Checkout } from './checkout.js';
 import { buildLambdaPackage, type LambdaPackage } from './lambda-package.js';
+import { builtPackage, keepPackage, packageKey } from './package-reuse.js';
 import {
   pendingZipPath,
   repoSourceShape,
@@ -89,6 +90,12 @@ function stagingKey(args: Args, pkg: LambdaPackage): string {
 
 async function packageCheckout(args: Args, checkout: Checkout, context: ToolContext) {
   const stem = `lambda-${args.function_name}`;
+  const key = packageKey(context, checkout.commit_sha, [stem, args.source_dir, args.runtime]);
+  const built = await builtPackage<LambdaPackage>(key, context);
+  if (built) {
+    context.progress(`using the package the dry run built, CodeSha256 ${built.pkg.code_sha256_base64}`);
+    return { ...built, large: built.pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES };
+  }
   const pkg = await buildLambdaPackage({
     sourceDir: await sourceFolder(checkout, args.source_dir),
     git: checkout.git,
@@ -99,6 +106,7 @@ async function packageCheckout(args: Args, checkout: Checkout, context: ToolCont
     progress: context.progress,
   });
   const zipFile = await settlePackage(pkg, stem, context);
+  keepPackage(key, { pkg, zipFile });
   context.progress(`packaged ${pkg.files} files (${pkg.bytes} bytes), CodeSha256 ${pkg.code_sha256_base64}`);
   return { pkg, zipFile, large: pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES };
 }
@@ -203,4 +211,5 @@ export const deployLambdaRepo = defineTool({
     return lines.join('\n');
   },
   resourceIds: (args) => [args.function_name],
+  targets: (args) => [{ kind: 'lambda-function', name: args.function_name, region: args.region }],
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   mkdirSync,
@@ -86,6 +87,24 @@ describe('deterministic packaging', () => {
     writeFileSync(join(root, 'app/main.py'), 'print("changed")\n');
     const changed = await packageDirectory(root, outZip(), { mode: 'all', signal });
     expect(changed.sha256_hex).not.toBe(before.sha256_hex);
+  });
+
+  it('streams files too large to hold in memory and stores what deflate cannot shrink', async () => {
+    const root = makeTree(APP);
+    writeFileSync(join(root, 'big.txt'), 'line of text\n'.repeat(800_000));
+    writeFileSync(join(root, 'noise.bin'), randomBytes(50_000));
+    const first = await packageDirectory(root, outZip(), { mode: 'all', signal });
+    const second = await packageDirectory(root, outZip(), { mode: 'all', signal });
+    expect(second.sha256_hex).toBe(first.sha256_hex);
+    const script =
+      'import json,sys,zipfile\n' +
+      'z=zipfile.ZipFile(sys.argv[1])\n' +
+      'assert z.testzip() is None\n' +
+      'print(json.dumps({i.filename: [i.compress_type, i.file_size] for i in z.infolist()}))';
+    const entries = JSON.parse(execFileSync('python3', ['-c', script, first.zip_path]).toString());
+    expect(entries['big.txt']).toEqual([8, 13 * 800_000]);
+    expect(entries['noise.bin']).toEqual([0, 50_000]);
+    expect(entries['app/main.py']).toEqual([0, APP['app/main.py'].length]);
   });
 
   it('honours .gitignore files, nested ones and negations included', async () => {

@@ -1,24 +1,40 @@
 /**
- * Deterministic zip packages: entries sorted by path, one fixed timestamp, fixed modes, deflate,
- * no extra timestamp fields; the same files give the same bytes (and the same Lambda CodeSha256).
+ * Deterministic zip packages: entries sorted by path, one fixed timestamp, fixed modes, deflate
+ * level 6 (stored when deflate would not shrink the file), no extra attributes; the same files
+ * give the same bytes (and the same Lambda CodeSha256).
+ *
+ * Files are read and compressed several at a time on libuv's thread pool while the archive is
+ * written in order: a serial read-compress-write loop left a core idle and ran behind
+ * `zip -r` (see the packaging benchmark in bench/packaging.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { promisify } from 'node:util';
+import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib';
 import { type SelectedFile, type SelectOptions, selectFiles } from './file-selection.js';
+import {
+  centralDirectoryRecord,
+  dataDescriptor,
+  endOfCentralDirectory,
+  localFileHeader,
+  METHOD_DEFLATED,
+  METHOD_STORED,
+  streamNeedsZip64,
+  type ZipRecord,
+} from './zip-records.js';
 
-/**
- * Every entry's time: 1980-01-01 00:00:00, the zip epoch. Built from local-time parts because zip
- * (DOS) timestamps are local times: yazl reads local parts back, so the bytes do not depend on TZ.
- */
-export const ZIP_ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
 const FILE_MODE = 0o100644;
 const EXECUTABLE_MODE = 0o100755;
 const COMPRESSION_LEVEL = 6;
+/** Files up to this size are read whole and compressed ahead of the writer; larger ones stream in turn. */
+const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
+/** How many files ahead of the writer may be in flight: bounds memory to about 2 × 8 × 8 MiB. */
+const LOOKAHEAD = 8;
+const FLUSH_BYTES = 1024 * 1024;
+
+const deflate = promisify(deflateRaw);
 
 export interface ZipEntry {
   /** Name inside the archive, forward slashes, no leading slash. */
@@ -37,59 +53,202 @@ export interface PackageResult {
   bytes: number;
 }
 
+type Prepared =
+  | { kind: 'buffer'; record: ZipRecord; data: Buffer }
+  | { kind: 'stream'; entry: ZipEntry; handle: FileHandle; size: number };
+
 function comparePaths(a: ZipEntry, b: ZipEntry): number {
   // Code-unit order, not localeCompare: the order must not depend on the machine's locale.
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+function checkName(path: string): void {
+  if (!path || path.startsWith('/') || path.includes('\\') || path.split('/').includes('..'))
+    throw new Error(`cannot package '${path}': entry names are relative paths with forward slashes`);
+}
+
+function recordFor(entry: ZipEntry, fields: Omit<ZipRecord, 'name' | 'mode'>): ZipRecord {
+  return {
+    name: Buffer.from(entry.path, 'utf8'),
+    mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
+    ...fields,
+  };
+}
+
+/** Reads and compresses a small file, or opens a large one for streaming when its turn comes. */
+async function prepare(entry: ZipEntry): Promise<Prepared> {
+  const handle = await open(entry.absolute, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > IN_MEMORY_LIMIT) return { kind: 'stream', entry, handle, size };
+    const content = await handle.readFile();
+    await handle.close();
+    const compressed = await deflate(content, { level: COMPRESSION_LEVEL });
+    const stored = compressed.length >= content.length;
+    const data = stored ? content : compressed;
+    const record = recordFor(entry, {
+      method: stored ? METHOD_STORED : METHOD_DEFLATED,
+      crc32: crc32(content),
+      compressedSize: data.length,
+      uncompressedSize: content.length,
+      streamed: false,
+      zip64: false,
+    });
+    return { kind: 'buffer', record, data };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The archive file: appends in order, hashing every byte, writing in chunks of about 1 MiB. */
+class ArchiveFile {
+  offset = 0;
+  readonly hash = createHash('sha256');
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async create(path: string): Promise<ArchiveFile> {
+    return new ArchiveFile(await open(path, 'wx', 0o644));
+  }
+
+  async append(buffer: Buffer): Promise<void> {
+    this.hash.update(buffer);
+    this.offset += buffer.length;
+    this.chunks.push(buffer);
+    this.chunkBytes += buffer.length;
+    if (this.chunkBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.handle.close();
+  }
+
+  private async flush(): Promise<void> {
+    const data = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    for (let written = 0; written < data.length; ) {
+      written += (await this.handle.write(data, written, data.length - written)).bytesWritten;
+    }
+  }
+}
+
+/** A large file: deflated as it is read, its CRC and sizes written after the data. */
+async function streamEntry(
+  prepared: Extract<Prepared, { kind: 'stream' }>,
+  archive: ArchiveFile,
+): Promise<ZipRecord> {
+  const zip64 = streamNeedsZip64(prepared.size);
+  const header = { method: METHOD_DEFLATED, streamed: true, zip64 } as const;
+  await archive.append(
+    localFileHeader(
+      recordFor(prepared.entry, { ...header, crc32: 0, compressedSize: 0, uncompressedSize: 0 }),
+    ),
+  );
+  let crc = 0;
+  let read = 0;
+  let written = 0;
+  await pipeline(
+    prepared.handle.createReadStream(),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        crc = crc32(chunk, crc);
+        read += chunk.length;
+        yield chunk;
+      }
+    },
+    createDeflateRaw({ level: COMPRESSION_LEVEL }),
+    async (compressed: AsyncIterable<Buffer>) => {
+      for await (const chunk of compressed) {
+        written += chunk.length;
+        await archive.append(chunk);
+      }
+    },
+  );
+  if (read !== prepared.size) throw new Error(`${prepared.entry.path} changed while it was being packaged`);
+  const record = recordFor(prepared.entry, {
+    ...header,
+    crc32: crc,
+    compressedSize: written,
+    uncompressedSize: read,
+  });
+  await archive.append(dataDescriptor(record));
+  return record;
+}
+
+/** Closes the files opened ahead of the writer when packaging stops early. */
+async function releaseAll(pending: Array<Promise<Prepared> | undefined>): Promise<void> {
+  for (const settled of await Promise.allSettled(pending.filter((item) => item !== undefined))) {
+    if (settled.status === 'fulfilled' && settled.value.kind === 'stream')
+      await settled.value.handle.close().catch(() => undefined);
+  }
+}
+
+async function writeEntries(sorted: ZipEntry[], archive: ArchiveFile): Promise<void> {
+  const pending: Array<Promise<Prepared> | undefined> = [];
+  let started = 0;
+  const written: Array<{ record: ZipRecord; offset: number }> = [];
+  try {
+    for (let index = 0; index < sorted.length; index += 1) {
+      for (; started < sorted.length && started <= index + LOOKAHEAD; started += 1) {
+        const preparing = prepare(sorted[started] as ZipEntry);
+        // Awaited in order below; until then a failure must not count as unhandled.
+        preparing.catch(() => undefined);
+        pending[started] = preparing;
+      }
+      const prepared = await (pending[index] as Promise<Prepared>);
+      pending[index] = undefined;
+      const offset = archive.offset;
+      if (prepared.kind === 'stream') {
+        written.push({ record: await streamEntry(prepared, archive), offset });
+      } else {
+        await archive.append(localFileHeader(prepared.record));
+        await archive.append(prepared.data);
+        written.push({ record: prepared.record, offset });
+      }
+    }
+  } catch (error) {
+    await releaseAll(pending);
+    throw error;
+  }
+  const directoryOffset = archive.offset;
+  for (const { record, offset } of written) await archive.append(centralDirectoryRecord(record, offset));
+  await archive.append(
+    endOfCentralDirectory(written.length, directoryOffset, archive.offset - directoryOffset),
+  );
+}
+
 /** Writes `entries` to `zipPath` (atomically: a temp file renamed into place) and hashes the result. */
 export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string): Promise<PackageResult> {
   const sorted = [...entries].sort(comparePaths);
-  for (let index = 1; index < sorted.length; index += 1) {
-    if (sorted[index]?.path === sorted[index - 1]?.path)
-      throw new Error(`package would contain ${sorted[index]?.path} twice`);
+  for (const [index, entry] of sorted.entries()) {
+    checkName(entry.path);
+    if (index > 0 && entry.path === sorted[index - 1]?.path)
+      throw new Error(`package would contain ${entry.path} twice`);
   }
-  const zip = new yazl.ZipFile();
-  for (const entry of sorted) {
-    zip.addFile(entry.absolute, entry.path, {
-      mtime: ZIP_ENTRY_TIME,
-      mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
-      compress: true,
-      compressionLevel: COMPRESSION_LEVEL,
-      forceDosTimestamp: true,
-    });
-  }
-  zip.end();
-
   await mkdir(dirname(zipPath), { recursive: true });
   const temporary = `${zipPath}.${randomBytes(6).toString('hex')}.partial`;
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const archive = await ArchiveFile.create(temporary);
   try {
-    await pipeline(
-      // yazl types its output as the legacy NodeJS.ReadableStream; it is a stream.Readable.
-      zip.outputStream as Readable,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          yield chunk;
-        }
-      },
-      createWriteStream(temporary),
-    );
+    await writeEntries(sorted, archive);
+    await archive.close();
     await rename(temporary, zipPath);
   } catch (error) {
+    await archive.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
   }
-  const digest = hash.digest();
+  const digest = archive.hash.digest();
   return {
     zip_path: zipPath,
     sha256_hex: digest.toString('hex'),
     code_sha256_base64: digest.toString('base64'),
     files: sorted.length,
-    bytes,
+    bytes: archive.offset,
   };
 }
 

@@ -3,6 +3,7 @@
  * what went wrong last time, or why the policy wants a look) and the paused wait for the answer.
  */
 import { CopilotError } from '../../../errors/copilot-error.js';
+import { askText } from '../../compliance-review.js';
 import { observedNode } from '../../node-runner.js';
 import { awaitPlanApproval, requestPlanApproval } from '../../plan-approval.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
@@ -20,11 +21,7 @@ export const askApprovalNode = observedNode(
     // After a rollback the person hears what went wrong before being asked again.
     if (state.problem) await say(session, `${state.problem} Here is the plan again; approve it to retry.`);
     // "ask": the policy wants a person to look at this plan in particular; the approval is that look.
-    if (state.compliance?.decision === 'ask')
-      await say(
-        session,
-        `The compliance officer asks you to check this plan before approving it (${state.compliance.reasonCode}): ${state.compliance.reason}.`,
-      );
+    if (state.compliance?.decision === 'ask') await say(session, askText(state.compliance));
     await requestPlanApproval({
       runtime,
       session,

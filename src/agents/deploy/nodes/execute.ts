@@ -20,10 +20,11 @@ export async function approvalForPlan(runtime: AgentRuntime, userId: string, pla
       `plan ${plan.hash.slice(0, 12)} has no recorded approval by ${userId}`,
     );
   }
-  const calls = plan.steps.map((step) => {
-    const tool = runtime.runner.registry.require(step.tool);
-    return { tool: step.tool, args: tool.input.parse(step.args) };
-  });
+  // Arguments as the plan holds them: secrets sealed, so the approval binds the sealed form.
+  const calls = plan.steps.map((step) => ({
+    tool: step.tool,
+    args: runtime.runner.approvalArgs(step.tool, step.args),
+  }));
   return runtime.approvals.grant({ grantedBy: userId, channel: 'chat', planHash: plan.hash, calls });
 }
 

@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { z } from 'zod';
-import { redactor } from '../../../guardrails/redaction.js';
+import { isSealedValue, type SealedValue } from '../../../guardrails/sealed-values.js';
 import type { FormField } from '../../../protocol/events.js';
+import { type FormWait, secretFieldsOf } from '../../form-secrets.js';
 import { observedNode } from '../../node-runner.js';
 import { runtimeOf, sessionContextOf, sessionModel } from '../../runtime.js';
 import {
@@ -60,6 +61,17 @@ async function extractRequest(
   }
 }
 
+/** Environment values are secrets: the state keeps them sealed, whichever way they arrived. */
+async function sealEnvironment(
+  environment: NonNullable<DeployRequest['environment']>,
+  seal: (clear: string) => Promise<SealedValue>,
+): Promise<Record<string, string | SealedValue>> {
+  const sealed: Record<string, string | SealedValue> = {};
+  for (const [name, value] of Object.entries(environment))
+    sealed[name] = typeof value === 'string' && value !== '' ? await seal(value) : value;
+  return sealed;
+}
+
 export const intakeNode = observedNode(
   'intake',
   'requirements-intake',
@@ -72,6 +84,11 @@ export const intakeNode = observedNode(
     const extracted = await extractRequest(state, config);
     // What the person typed into a form wins over what the model read from the chat.
     const request: DeployRequest = { ...extracted, ...state.request };
+    if (request.environment) {
+      request.environment = await sealEnvironment(request.environment, (clear) =>
+        runtime.secrets.seal(session.userId, clear),
+      );
+    }
     const credentialsMissing = runtime.hasCredentials
       ? !(await runtime.hasCredentials(session.userId))
       : false;
@@ -113,29 +130,41 @@ export const askFormNode = observedNode(
 
 const formValues = z.record(z.string(), z.unknown());
 
+const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Pauses until the person submits the form; merges what is valid, reports what is not. */
 export const awaitFormNode = observedNode(
   'await-form',
   'requirements-intake',
-  async (state: DeployStateType): Promise<DeployUpdate> => {
-    const answer = interrupt({
+  async (state: DeployStateType, config): Promise<DeployUpdate> => {
+    const pending = pendingFields(state);
+    const wait: FormWait = {
       type: 'form',
-      fields: pendingFields(state).map((field) => field.name),
-    }) as unknown;
+      fields: pending.map((field) => field.name),
+      secret_fields: secretFieldsOf(pending),
+    };
+    const answer = interrupt(wait) as unknown;
     const parsed = formValues.safeParse((answer as { values?: unknown })?.values ?? answer);
     if (!parsed.success) return {};
-    const environment: Record<string, string> = { ...(state.request.environment ?? {}) };
+    const given: Record<string, unknown> = {};
     const plain: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(parsed.data)) {
-      if (name.startsWith('environment.')) {
-        const text = String(value ?? '');
-        environment[name.slice('environment.'.length)] = text;
-        // A value given for an environment variable is a secret from now on, in every sink.
-        redactor.addSecrets([text]);
-      } else plain[name] = value;
+      if (name.startsWith('environment.')) given[name.slice('environment.'.length)] = value ?? '';
+      else if (name === 'environment' && value && typeof value === 'object') Object.assign(given, value);
+      else plain[name] = value;
+    }
+    const environment = { ...(state.request.environment ?? {}) };
+    for (const [name, value] of Object.entries(given)) {
+      if (ENVIRONMENT_NAME.test(name)) environment[name] = isSealedValue(value) ? value : String(value);
     }
     const { accepted } = acceptValidFields(plain);
-    return { request: { ...accepted, ...(Object.keys(environment).length > 0 ? { environment } : {}) } };
+    if (Object.keys(environment).length === 0) return { request: accepted };
+    // ChatSessions seals these before resuming; a value that arrives clear anyway (a graph driven
+    // directly) is sealed here, before this node's update is checkpointed.
+    const { userId } = sessionContextOf(config);
+    const runtime = runtimeOf(config);
+    const sealed = await sealEnvironment(environment, (clear) => runtime.secrets.seal(userId, clear));
+    return { request: { ...accepted, environment: sealed } };
   },
 );
 

@@ -6,12 +6,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { CopilotError } from '../../../errors/copilot-error.js';
-import { evaluatePolicy } from '../../../guardrails/policy.js';
-import { policyRules } from '../../../guardrails/policy-file.js';
-import { telemetryFor } from '../../../telemetry/create-telemetry.js';
-import { raiseAlert } from '../../../telemetry/observe.js';
 import type { ToolPreview } from '../../../tools/define-tool.js';
 import { type Clock, RateLimiter } from '../../../tools/rate-limiter.js';
+import { reviewPlan, vetoText } from '../../compliance-review.js';
 import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
@@ -75,44 +72,16 @@ export const complianceNode = observedNode(
   'compliance',
   'compliance-officer',
   async (state: DeployStateType, config): Promise<DeployUpdate> => {
-    const runtime = runtimeOf(config);
-    const session = sessionContextOf(config);
     const plan = state.plan;
     if (!plan) throw new CopilotError('internal', 'compliance review without a plan');
-    const decision = evaluatePolicy(plan.steps, {
-      interactive: !runtime.nonInteractive,
-      rules: policyRules(runtime.settings.policyFile),
-      iamActionsOf: (tool) => runtime.runner.registry.get(tool)?.iam ?? [],
+    const decision = await reviewPlan({
+      runtime: runtimeOf(config),
+      session: sessionContextOf(config),
+      plan,
+      deploymentId: state.deploymentId,
     });
-    await runtime.store.compliance.record({
-      id: randomUUID(),
-      sessionId: session.sessionId,
-      planId: plan.id,
-      agent: ROLES.compliance.name,
-      decision: decision.decision,
-      reasonCode: decision.reasonCode,
-      reason: decision.reason,
-      at: new Date().toISOString(),
-    });
-    await session.emit({
-      type: 'compliance-decision',
-      plan_id: plan.id,
-      decision: decision.decision,
-      reason_code: decision.reasonCode,
-      reason: decision.reason,
-    });
-    if (decision.decision === 'veto') {
-      await raiseAlert(telemetryFor(runtime), 'compliance-block', {
-        sessionId: session.sessionId,
-        summary: `The compliance officer blocked plan ${plan.id} (${decision.reasonCode}): ${decision.reason}`,
-        attributes: { plan_id: plan.id, reason_code: decision.reasonCode, deployment_id: state.deploymentId },
-      });
-      return {
-        compliance: decision,
-        outcome: 'vetoed',
-        problem: `The compliance officer blocked this plan (${decision.reasonCode}): ${decision.reason}. Nothing was changed. A veto ends the run: only a person can lift it, by changing the request or the policy file (setting policyFile), and then asking again.`,
-      };
-    }
+    if (decision.decision === 'veto')
+      return { compliance: decision, outcome: 'vetoed', problem: vetoText(decision) };
     return { compliance: decision };
   },
 );

@@ -46,32 +46,36 @@ export const preflightNode = observedNode(
     const runtime = runtimeOf(config);
     const { userId } = sessionContextOf(config);
     const projectDir = state.projectDir as string;
-    const problems: string[] = [];
-    if (state.context?.hasFrontend) {
+    // The frontend build, the backend compile and the credential check need nothing from each
+    // other: they run side by side, and the person waits for the slowest instead of the sum.
+    const frontend = async (): Promise<string | undefined> => {
+      if (!state.context?.hasFrontend) return undefined;
       // The lockfile decides the versions: a build here must match what CI and the person get.
       const install = await check(runtime, userId, projectDir, 'pnpm_client', {
         args: ['install', '--frozen-lockfile'],
       });
-      if (install) problems.push(install);
-      else {
-        const build = await check(runtime, userId, projectDir, 'pnpm_client', {
-          args: ['run', 'build', '--mode', 'development'],
-        });
-        if (build) problems.push(build);
-      }
-    }
-    if (state.context?.hasBackend) {
-      const compiled = await check(runtime, userId, projectDir, 'shell_runner', {
-        command: ['python3', '-m', 'compileall', '-q', 'backend'],
-      });
-      if (compiled) problems.push(compiled);
-    }
-    const identity = await runtime.runner.call<{ account: string }>({
-      tool: 'get_caller_identity',
-      args: { region: state.request.region },
-      role: ROLES.planner,
-      userId,
-    });
+      return (
+        install ??
+        check(runtime, userId, projectDir, 'pnpm_client', { args: ['run', 'build', '--mode', 'development'] })
+      );
+    };
+    const backend = async () =>
+      state.context?.hasBackend
+        ? check(runtime, userId, projectDir, 'shell_runner', {
+            command: ['python3', '-m', 'compileall', '-q', 'backend'],
+          })
+        : undefined;
+    const [built, compiled, identity] = await Promise.all([
+      frontend(),
+      backend(),
+      runtime.runner.call<{ account: string }>({
+        tool: 'get_caller_identity',
+        args: { region: state.request.region },
+        role: ROLES.planner,
+        userId,
+      }),
+    ]);
+    const problems = [built, compiled].filter((problem): problem is string => problem !== undefined);
     if (identity.status === 'error')
       problems.push(`the AWS credentials do not work: ${identity.error.message}`);
     if (problems.length > 0) {

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { CopilotError } from '../../../errors/copilot-error.js';
 import type { ToolPreview } from '../../../tools/define-tool.js';
+import { askText, reviewPlan, vetoText } from '../../compliance-review.js';
 import { observedNode } from '../../node-runner.js';
 import type { Plan } from '../../plan.js';
 import { ROLES } from '../../roles.js';
 import { type AgentRuntime, runtimeOf, type SessionContext, sessionContextOf } from '../../runtime.js';
+import { say } from '../../say.js';
 import { type PlanStatus, renderPlanReport } from '../plan-report.js';
 import { draftRepair } from '../repair-plan.js';
 import { REPORT_NAMES, saveReport } from '../save-report.js';
@@ -50,6 +52,11 @@ export const planRepairNode = observedNode(
     const { previews, failures } = plan
       ? await previewSteps(runtime, session, plan)
       : { previews: [], failures: [] };
+    // The officer reviews only a plan that could go to approval.
+    const decision =
+      plan && failures.length === 0 && runtime.settings.ecsAllowWrite
+        ? await reviewPlan({ runtime, session, plan })
+        : undefined;
     let status: PlanStatus;
     let update: EcsUpdate;
     if (!plan) {
@@ -65,7 +72,13 @@ export const planRepairNode = observedNode(
         outcome: 'not-applied',
         problem: `Writes are off, so I changed nothing. I would: ${plan.summary}.`,
       };
+    } else if (decision?.decision === 'veto') {
+      const problem = vetoText(decision);
+      status = { kind: 'vetoed', problem };
+      update = { outcome: 'vetoed', problem };
     } else {
+      // "ask": the policy wants a person to look at this repair in particular; the approval is that look.
+      if (decision?.decision === 'ask') await say(session, askText(decision));
       status = { kind: 'awaiting-approval' };
       const deploymentId = randomUUID();
       await runtime.store.deployments.create({

@@ -4,6 +4,8 @@
  */
 import { AIMessage } from '@langchain/core/messages';
 import type { DeploymentStatus } from '../../../store/ports.js';
+import { telemetryFor } from '../../../telemetry/create-telemetry.js';
+import { raiseAlert } from '../../../telemetry/observe.js';
 import { observedNode } from '../../node-runner.js';
 import { type AgentRuntime, runtimeOf, sessionContextOf } from '../../runtime.js';
 import { say } from '../../say.js';
@@ -111,6 +113,21 @@ export const reportNode = observedNode(
         deployment_id: state.deploymentId,
         status,
         summary: text,
+      });
+    }
+    // A repair that failed, or that verification found did not work, leaves a service a person must look at.
+    if (outcome === 'repair-failed' || outcome === 'verification-failed') {
+      const where = state.target
+        ? `${state.target.service} (cluster ${state.target.cluster}, ${state.target.region})`
+        : 'the service';
+      await raiseAlert(telemetryFor(runtime), 'ecs-repair-failure', {
+        sessionId: session.sessionId,
+        summary: `ECS repair of ${where} ${outcome}: ${text}`,
+        attributes: {
+          deployment_id: state.deploymentId,
+          outcome,
+          ...(state.target ? { cluster: state.target.cluster, service: state.target.service } : {}),
+        },
       });
     }
     const lead = state.hypotheses?.[0];

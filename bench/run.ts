@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: starts the servers the selected benchmarks need once, runs the benchmarks one
+ * after another (so they do not compete for the two cores), and writes results.json, results.md
+ * and latency.svg. A benchmark that throws is recorded as an error and the run goes on; the exit
+ * code is non-zero when any errored. A missed target is a finding, not an error.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type BenchmarkEntry,
+  isError,
+  machineInfo,
+  type RunResults,
+  scored,
+  writeReports,
+} from './lib/report.js';
+import type { BenchContext, Benchmark } from './lib/result.js';
+import { type RunningServices, type Service, startServices } from './lib/services.js';
+
+interface RegistryEntry {
+  id: string;
+  /** Servers the benchmark reads from its context; only these are started for it. */
+  needs: Service[];
+  load: () => Promise<{ benchmark: Benchmark }>;
+}
+
+/** Every benchmark, in the order they run. Loaded on demand: `--only` pays for what it selects. */
+const REGISTRY: RegistryEntry[] = [
+  { id: 'deploy', needs: ['sandbox'], load: () => import('./deploy.js') },
+  { id: 'ws-first-event', needs: ['sandbox'], load: () => import('./ws-first-event.js') },
+  { id: 'tokens', needs: ['sandbox'], load: () => import('./tokens.js') },
+  { id: 'packaging', needs: [], load: () => import('./packaging.js') },
+  { id: 'store', needs: ['postgres'], load: () => import('./store.js') },
+  { id: 'cli-start', needs: [], load: () => import('./cli-start.js') },
+];
+
+const USAGE = `usage: npm run bench -- [--quick] [--only id,id] [--out DIR]
+  --quick     few repetitions and small sizes: checks the benchmarks run, figures not to quote
+  --only      comma-separated ids (${REGISTRY.map((entry) => entry.id).join(', ')})
+  --out       folder for results.json, results.md and latency.svg (default: bench/)`;
+
+function parseOptions(argv: string[]): { quick: boolean; selected: RegistryEntry[]; out: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string', default: resolve(import.meta.dirname) },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const wanted = values.only
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const unknown = wanted?.filter((id) => !REGISTRY.some((entry) => entry.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')}\n${USAGE}`);
+  const selected = wanted ? REGISTRY.filter((entry) => wanted.includes(entry.id)) : REGISTRY;
+  return { quick: values.quick, selected, out: resolve(values.out) };
+}
+
+/** A context whose server fields fail loudly when a benchmark reads one it did not declare. */
+function contextFor(
+  entry: RegistryEntry,
+  services: RunningServices,
+  workDir: string,
+  quick: boolean,
+): BenchContext {
+  const require = (value: string | undefined, service: Service) => {
+    if (value === undefined)
+      throw new Error(
+        `benchmark ${entry.id} uses the ${service} server: add '${service}' to its needs in bench/run.ts`,
+      );
+    return value;
+  };
+  return {
+    get sandboxEndpoint() {
+      return require(services.sandboxEndpoint, 'sandbox');
+    },
+    get postgresUrl() {
+      return require(services.postgresUrl, 'postgres');
+    },
+    workDir,
+    quick,
+    log: (line) => process.stderr.write(`[${entry.id}] ${line}\n`),
+  };
+}
+
+async function runOne(entry: RegistryEntry, context: BenchContext): Promise<BenchmarkEntry> {
+  const start = performance.now();
+  try {
+    const { benchmark } = await entry.load();
+    return scored(await benchmark(context), performance.now() - start);
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    context.log(`failed: ${message}`);
+    return {
+      id: entry.id,
+      title: entry.id,
+      error: error instanceof Error ? error.message : String(error),
+      durationMs: Math.round(performance.now() - start),
+    };
+  }
+}
+
+async function main(): Promise<number> {
+  const { quick, selected, out } = parseOptions(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const workRoot = await mkdtemp(join(tmpdir(), 'aws-copilot-bench-'));
+  let services: RunningServices | undefined;
+  let stopping: Promise<void> | undefined;
+  const cleanUp = () => {
+    stopping ??= (async () => {
+      await services?.stop();
+      await rm(workRoot, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: stopping the servers this run started ...`);
+    process.once(signal, () => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  try {
+    const needed = new Set(selected.flatMap((entry) => entry.needs));
+    services = await startServices(needed, log);
+    const benchmarks: BenchmarkEntry[] = [];
+    for (const entry of selected) {
+      log(`== ${entry.id}${quick ? ' (quick)' : ''}`);
+      const workDir = await mkdtemp(join(workRoot, `${entry.id}-`));
+      benchmarks.push(await runOne(entry, contextFor(entry, services, workDir, quick)));
+      await rm(workDir, { recursive: true, force: true });
+    }
+    const results: RunResults = { date: new Date().toISOString(), quick, machine: machineInfo(), benchmarks };
+    for (const path of await writeReports(out, results)) log(`wrote ${path}`);
+    const errored = benchmarks.filter(isError);
+    if (errored.length > 0) log(`errored: ${errored.map((entry) => entry.id).join(', ')}`);
+    return errored.length > 0 ? 1 : 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);

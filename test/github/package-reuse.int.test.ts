@@ -1,0 +1,80 @@
+/** deploy_lambda_repo runs with the package its preview built, and builds again when that is not safe. */
+import { appendFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
+import type { DeployLambdaRepoResult } from '../../src/tools/github/index.js';
+import { BUILD_DIR } from '../../src/tools/github/repo-source.js';
+import { createExecutionRole } from '../aws/lambda-fixtures.js';
+import { expectOk } from '../helpers/envelopes.js';
+import { createToolHarness } from '../helpers/tool-harness.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { commitNewVersion, makeShopRepo } from './repo-fixtures.js';
+
+describe('deploy_lambda_repo reuses the package of its preview', () => {
+  const harness = createToolHarness();
+  let role = '';
+  let repo = '';
+  afterAll(() => harness.close());
+  beforeAll(async () => {
+    role = await createExecutionRole();
+    repo = makeShopRepo(harness, 'shop-reuse');
+  });
+
+  const argsFor = (name: string) => ({ repo, function_name: name, role_arn: role, runtime: 'python3.11' });
+  /** The one settled package of a function in the build folder. */
+  const packageOf = (name: string) => {
+    const folder = join(harness.settings.workspace, BUILD_DIR);
+    const found = readdirSync(folder).filter((entry) => entry.startsWith(`lambda-${name}-`));
+    expect(found).toHaveLength(1);
+    return join(folder, found[0] as string);
+  };
+  const deployedSha = async (name: string) =>
+    (await harness.aws.lambda().send(new GetFunctionCommand({ FunctionName: name }))).Configuration
+      ?.CodeSha256;
+
+  it('uploads the very file the preview built when the commit is unchanged', async () => {
+    const name = uniqueName('shop-reuse');
+    expect((await harness.preview('deploy_lambda_repo', argsFor(name))).status).toBe('ok');
+    const previewed = packageOf(name);
+    const previewedFile = statSync(previewed);
+
+    const result = expectOk(
+      await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name)),
+    );
+    expect(join(harness.settings.workspace, result.zip_file)).toBe(previewed);
+    // Not written again: the same file (inode and modification time) the preview left.
+    expect(statSync(previewed)).toMatchObject({ ino: previewedFile.ino, mtimeMs: previewedFile.mtimeMs });
+    expect(await deployedSha(name)).toBe(await lambdaCodeSha256(previewed));
+  }, 300_000);
+
+  it('builds again when the previewed package changed on disk, and deploys the right bytes', async () => {
+    const name = uniqueName('shop-tampered');
+    expect((await harness.preview('deploy_lambda_repo', argsFor(name))).status).toBe('ok');
+    const previewed = packageOf(name);
+    const cleanSha = await lambdaCodeSha256(previewed);
+    appendFileSync(previewed, 'not part of the package');
+
+    const result = expectOk(
+      await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name)),
+    );
+    expect(result.code_sha256).toBe(cleanSha);
+    expect(await lambdaCodeSha256(packageOf(name))).toBe(cleanSha);
+    expect(await deployedSha(name)).toBe(cleanSha);
+  }, 300_000);
+
+  it('builds the new commit when one landed between the preview and the run', async () => {
+    const name = uniqueName('shop-moved');
+    expect((await harness.preview('deploy_lambda_repo', argsFor(name))).status).toBe('ok');
+    const previewedSha = await lambdaCodeSha256(packageOf(name));
+    const commit = commitNewVersion(harness, repo, uniqueName('v'));
+
+    const result = expectOk(
+      await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name)),
+    );
+    expect(result.commit_sha).toBe(commit);
+    expect(result.code_sha256).not.toBe(previewedSha);
+    expect(await deployedSha(name)).toBe(result.code_sha256);
+  }, 300_000);
+});
