@@ -200,16 +200,18 @@ function deployNotes(
     .sort((a, b) => b.ms - a.ms)
     .map((entry) => `${entry.tool} ${Math.round(entry.ms)}`)
     .join(', ');
-  const toolTotal = median(agents.map((run) => sum(run.tools.values())));
   const wall = median(agents.map((run) => run.wallMs));
+  const inNodes = median(agents.map((run) => sum(run.nodes.values())));
+  const node = (name: string) => medianOf(agents.map((run) => run.nodes), name);
   const phase = (pick: (run: Awaited<ReturnType<typeof plainDeploy>>) => number) =>
     Math.round(median(plain.map(pick)));
+  const others = inNodes - node('preflight') - node('dry-run') - node('execute');
   return [
-    "Fair comparison: both sides run the same local work and the same AWS calls. The plain script runs the preflight commands the agents run (pnpm install --frozen-lockfile, pnpm run build --mode development, python3 -m compileall -q backend), builds the Lambda package once with the same packaging code (uv dependency cache warm for both), then replays the AWS SDK commands recorded from the agents' run of that repetition, in the same order, with plain SDK clients and a new function name.",
-    `The AWS rate limit (2 requests/s per user by default) is lifted for both sides (1000/s): the script has no limiter, and with it the agents would wait on policy rather than on work. Each repetition deploys a new copy of the app under a new function name; one untimed warm-up round first.`,
+    'Fair comparison: both sides run the same local work and the same AWS calls. The plain script runs the preflight commands the agents run (pnpm install --frozen-lockfile, pnpm run build --mode development, python3 -m compileall -q backend) one after the other, builds the Lambda package once with the same packaging code (uv dependency cache warm for both), then replays the AWS SDK commands recorded from the agents\' run of that repetition, in the same order, with plain SDK clients and a new function name.',
+    'The AWS rate limit (2 requests/s per user by default) is lifted for both sides (1000/s): the script has no limiter, and with it the agents would wait on policy rather than on work. Each repetition deploys a new copy of the app under a new function name; one untimed warm-up round first.',
     `AWS SDK calls per deployment (in order): ${calls}. The agents' package is ${sameBytes ? 'byte-identical to' : 'DIFFERENT from'} the plain script's.`,
-    `Plain script, median ms: preflight commands ${phase((run) => run.preflightMs)}, package ${phase((run) => run.packageMs)}, SDK calls ${phase((run) => run.awsMs)}.`,
+    `Where the time goes, medians in ms. Plain script: preflight commands ${phase((run) => run.preflightMs)}, package ${phase((run) => run.packageMs)}, SDK calls ${phase((run) => run.awsMs)}. Agents (${Math.round(wall)} wall): preflight node ${Math.round(node('preflight'))} (its three checks side by side), dry-run ${Math.round(node('dry-run'))} (checkout, package, preview calls), execute ${Math.round(node('execute'))} (checkout, the dry run's package reused, the writes), the other ${agents[0]?.nodes.size ?? 0 - 3} nodes ${Math.round(others)}, outside graph nodes ${Math.round(wall - inNodes)} (routing, session and event writes, checkpoints, resuming the graph on each answer). AWS SDK calls inside the agents' run: ${round(median(agents.map((run) => run.awsMs)), 0)}.`,
     `Agents, median ms per graph node (node-end latency_ms, summed over the node's runs): ${nodes}.`,
-    `Agents, median ms per tool call (audit durationMs): ${tools}; all tool calls ${Math.round(toolTotal)} of ${Math.round(wall)} ms wall, so ${Math.round(wall - toolTotal)} ms are the conversation itself (routing, offline model, graph steps, checkpoints and events in the store). AWS SDK calls inside it: ${round(median(agents.map((run) => run.awsMs)), 0)} ms.`,
+    `Agents, median ms per tool (audit durationMs, summed per tool; preflight's run concurrently): ${tools}.`,
   ];
 }

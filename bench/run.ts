@@ -29,7 +29,7 @@ interface RegistryEntry {
 /** Every benchmark, in the order they run. Loaded on demand: `--only` pays for what it selects. */
 const REGISTRY: RegistryEntry[] = [
   { id: 'deploy', needs: ['sandbox'], load: () => import('./deploy.js') },
-  { id: 'ws-first-event', needs: ['sandbox'], load: () => import('./ws-first-event.js') },
+  { id: 'ws-first-event', needs: ['sandbox', 'postgres'], load: () => import('./ws-first-event.js') },
   { id: 'tokens', needs: ['sandbox'], load: () => import('./tokens.js') },
   { id: 'packaging', needs: [], load: () => import('./packaging.js') },
   { id: 'store', needs: ['postgres'], load: () => import('./store.js') },
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
   const cleanUp = () => {
     stopping ??= (async () => {
       await services?.stop();
-      await rm(workRoot, { recursive: true, force: true });
+      await rm(workRoot, { recursive: true, force: true, maxRetries: 5 });
     })();
     return stopping;
   };

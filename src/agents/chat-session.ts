@@ -15,6 +15,7 @@ import { telemetryFor } from '../telemetry/create-telemetry.js';
 import { observeGraph } from '../telemetry/observe.js';
 import { buildDeployGraph } from './deploy/graph.js';
 import { buildEcsGraph } from './ecs/graph.js';
+import { FirstEventGate } from './first-event-gate.js';
 import { sealFormSecrets } from './form-secrets.js';
 import { routeMessage, type Workflow } from './router.js';
 import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
@@ -54,6 +55,7 @@ type GraphWorkflow = 'deploy' | 'ecs' | 'tool';
 
 export class ChatSessions {
   private readonly graphs: Record<GraphWorkflow, WorkflowGraph>;
+  private readonly firstEvents = new FirstEventGate();
 
   constructor(private readonly runtime: AgentRuntime) {
     this.graphs = {
@@ -71,23 +73,46 @@ export class ChatSessions {
   async send(input: {
     userId: string;
     sessionId?: string;
+    /** `sessionId` was just made up for a new conversation (the WebSocket's hello named it): no look-up. */
+    newSession?: boolean;
     text: string;
     listener?: EventListener;
     /** Values the person marked secret: masked in every sink from now on. */
     secrets?: string[];
   }): Promise<TurnResult> {
+    const acknowledged = this.firstEvents.enter();
+    try {
+      return await this.handle(input, acknowledged);
+    } finally {
+      acknowledged();
+    }
+  }
+
+  private async handle(
+    input: Parameters<ChatSessions['send']>[0],
+    acknowledged: () => void,
+  ): Promise<TurnResult> {
     redactor.addSecrets(input.secrets ?? []);
-    const { session, created } = await this.openSession(input.userId, input.sessionId, input.text);
-    const context = this.contextFor(session.id, input.userId, input.listener);
+    const sessionId = input.sessionId ?? randomUUID();
     const text = redactor.text(input.text);
-    const userTurn = { sessionId: session.id, role: 'user' as const, content: text };
+    // An id nobody can own yet needs no look-up, and its row can wait until the first event is out.
+    // A given id that is not this person's is created before anything is written under it: that
+    // fails if the id is someone else's.
+    const fresh = input.sessionId === undefined || input.newSession === true;
+    const existing = fresh ? undefined : await this.runtime.store.sessions.get(input.userId, sessionId);
+    if (!fresh && !existing) await this.createSession(input.userId, sessionId, text);
+    const context = this.contextFor(sessionId, input.userId, input.listener);
+    const userTurn = { sessionId, role: 'user' as const, content: text };
 
     // The first event says the orchestrator has the message, before any model call: with a hosted
     // model routing alone takes a second, and a person should see at once that something happens.
     const routing = Date.now();
     await context.emit({ type: 'node-start', node: 'route', agent: ORCHESTRATOR });
-    // A session this message just created has no workflow to look up.
-    const current = created ? undefined : await this.activeThread(session.id);
+    acknowledged();
+    if (fresh) await this.createSession(input.userId, sessionId, text);
+    // A session this message created has no workflow to look up.
+    const current = existing ? await this.activeThread(sessionId) : undefined;
+    await this.firstEvents.clear();
     const workflow = await routeMessage(sessionModel(this.runtime, context), text);
     await context.emit({
       type: 'node-end',
@@ -108,7 +133,7 @@ export class ChatSessions {
             context,
             'A plan is waiting for your decision: approve or reject it, or ask for something else.',
           );
-          return { sessionId: session.id, workflow: current.workflow, status: 'waiting', waitingFor };
+          return { sessionId, workflow: current.workflow, status: 'waiting', waitingFor };
         }
         return this.resume(current, context, { kind: 'form', form_id: 'chat', values: {} }, [
           new HumanMessage(text),
@@ -119,12 +144,12 @@ export class ChatSessions {
     // of an event is time the person waits.
     await context.emit({ type: 'route-select', workflow });
     await this.runtime.store.sessions.appendTurn(input.userId, userTurn);
-    await this.runtime.store.sessions.setWorkflow(input.userId, session.id, workflow);
-    const pointer: ThreadPointer = { workflow, threadId: `${session.id}/${workflow}/${randomUUID()}` };
-    await this.runtime.store.events.append(session.id, 'thread-start', pointer);
+    await this.runtime.store.sessions.setWorkflow(input.userId, sessionId, workflow);
+    const pointer: ThreadPointer = { workflow, threadId: `${sessionId}/${workflow}/${randomUUID()}` };
+    await this.runtime.store.events.append(sessionId, 'thread-start', pointer);
     if (workflow === 'chat') {
       await this.chatReply(context, text);
-      return { sessionId: session.id, workflow, status: 'done' };
+      return { sessionId, workflow, status: 'done' };
     }
     return this.run(pointer, context, { messages: [new HumanMessage(text)] });
   }
@@ -255,18 +280,8 @@ export class ChatSessions {
     return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
   }
 
-  /** The person's session, and whether this message created it. */
-  private async openSession(userId: string, sessionId: string | undefined, text: string) {
-    if (sessionId) {
-      const existing = await this.runtime.store.sessions.get(userId, sessionId);
-      if (existing) return { session: existing, created: false };
-    }
-    const session = await this.runtime.store.sessions.create({
-      id: sessionId ?? randomUUID(),
-      userId,
-      title: redactor.text(text).slice(0, 80),
-    });
-    return { session, created: true };
+  private async createSession(userId: string, id: string, text: string): Promise<void> {
+    await this.runtime.store.sessions.create({ id, userId, title: text.slice(0, 80) });
   }
 
   private contextFor(sessionId: string, userId: string, listener: EventListener | undefined): SessionContext {

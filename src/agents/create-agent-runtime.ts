@@ -1,5 +1,4 @@
 /** Assembles the product from settings: store, vault, runner, models with per-session budgets. */
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Settings } from '../config/settings.js';
 import { ApprovalLedger } from '../guardrails/approvals.js';
 import { createChatModel } from '../models/create-chat-model.js';
@@ -48,7 +47,6 @@ export async function createAgentApp(input: {
   const modelSettings = loadModelSettings();
   const offline = () => new OfflineChatModel({});
   const model = createChatModel(modelSettings, { offline });
-  const perSession = new Map<string, BaseChatModel>();
   const budgets = new Map<string, TokenBudget>();
   const budgetOf = (sessionId: string) => {
     let budget = budgets.get(sessionId);
@@ -77,17 +75,9 @@ export async function createAgentApp(input: {
     approvals,
     secrets: vault,
     model,
-    modelFor: (sessionId) => {
-      let sessionModelInstance = perSession.get(sessionId);
-      if (!sessionModelInstance) {
-        sessionModelInstance = createChatModel(modelSettings, {
-          offline,
-          budget: TokenBudget.fromSettings(modelSettings),
-        });
-        perSession.set(sessionId, sessionModelInstance);
-      }
-      return sessionModelInstance;
-    },
+    // The shared model with the session's budget: the budget budgetFor reports (deployment tokens)
+    // is the one the calls spend from, and no model object is kept per session.
+    modelFor: (sessionId) => model.withBudget(budgetOf(sessionId)),
     budgetFor: budgetOf,
     embedder: createEmbedder(modelSettings, store.vectors.dimensions),
     ...(input.nonInteractive ? { nonInteractive: true } : {}),

@@ -62,6 +62,8 @@ class AgentConnection {
     private readonly socket: WebSocket,
     private readonly identity: Identity,
     private readonly sessionId: string,
+    /** The server named the session in `hello` and no message has been sent: it does not exist yet. */
+    private newSession: boolean,
     private readonly options: AgentSocketOptions,
   ) {
     // Listeners first, synchronously: a frame sent right after the upgrade must not be missed.
@@ -147,23 +149,30 @@ class AgentConnection {
         });
       case 'resume':
         return this.resume(frame.after_seq, frame.id);
-      case 'user-message':
-        return this.startTurn(frame.id, (listener) =>
-          chat.send({ userId, sessionId, text: frame.text, listener }),
+      case 'user-message': {
+        const newSession = this.newSession;
+        const started = this.startTurn(frame.id, (listener) =>
+          chat.send({ userId, sessionId, newSession, text: frame.text, listener }),
         );
+        if (started) this.newSession = false;
+        return;
+      }
       case 'interrupt-answer':
-        return this.startTurn(frame.id, (listener) =>
+        this.startTurn(frame.id, (listener) =>
           chat.answer({ userId, sessionId, answer: frame.answer, listener }),
         );
+        return;
     }
   }
 
-  private startTurn(id: string | undefined, work: Parameters<LiveSessions['start']>[1]): void {
+  /** False when a turn of the session is still running (the client gets `busy`). */
+  private startTurn(id: string | undefined, work: Parameters<LiveSessions['start']>[1]): boolean {
     const started = this.options.live.start(this.sessionId, work, {
       ...(id ? { id } : {}),
       onError: (error) => this.fail(error, id),
     });
     if (!started) this.error('busy', 'a turn of this session is still running: wait for its turn-end', id);
+    return started;
   }
 
   /** Replays stored events after `afterSeq`, then the live ones held meanwhile, then carries on live. */
@@ -268,8 +277,14 @@ export function registerAgentSocket(app: FastifyInstance, options: AgentSocketOp
   };
 
   app.get(WS_AGENT_PATH, { websocket: true, preValidation: checkUpgrade }, (socket, request) => {
-    const sessionId = (request.query as { session_id?: string }).session_id ?? randomUUID();
-    const connection = new AgentConnection(socket, identityOf(request), sessionId, options);
+    const named = (request.query as { session_id?: string }).session_id;
+    const connection = new AgentConnection(
+      socket,
+      identityOf(request),
+      named ?? randomUUID(),
+      named === undefined,
+      options,
+    );
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   });

@@ -22,6 +22,9 @@ import { withTimeout } from './call-timeout.js';
 import type { ResourceTarget } from './define-tool.js';
 import type { ToolRegistry } from './registry.js';
 
+/** The audit trail's name for the tag lookups of a review. */
+const TAG_LOOKUP = 'policy_tag_lookup';
+
 /** A review reads at most this many resources; a plan naming more is unusual, and the rest stay unknown. */
 const MAX_TARGETS = 20;
 
@@ -107,14 +110,14 @@ async function lookupTargetTags(
       id: randomUUID(),
       at: new Date(started).toISOString(),
       userId,
-      tool: step.tool,
-      // A look without side effects, made for the review of this call: the audit trail's "preview".
+      // Not the step's own tool: a look at its targets, made for the review of that call.
+      tool: TAG_LOOKUP,
       mode: 'preview',
       risk: 'read',
       ...(request.role ? { role: request.role } : {}),
       ...(correlationId ? { correlationId } : {}),
       ...(scope?.sessionId ? { sessionId: scope.sessionId } : {}),
-      args: redactor.value(step.args),
+      args: redactor.value({ tool: step.tool, args: step.args }),
       resourceIds: targets.map(targetLabel),
       awsCalls: calls,
       durationMs: Date.now() - started,

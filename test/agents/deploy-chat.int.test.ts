@@ -1,5 +1,5 @@
 /** Spec evaluation task 1: the sample FastAPI + Vite app deployed end to end by chatting. */
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentMetrics } from '../../src/agents/metrics.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
@@ -41,6 +41,8 @@ describe('deploy by chatting (offline model, sandbox)', () => {
     expect(approval.steps.map((step) => step.tool)).toEqual(['deploy_lambda_repo']);
     expect(approval.previews).toHaveLength(approval.steps.length);
     const functionName = String(approval.steps[0]?.args.function_name);
+    // A web API is asked a public URL, in the open on the approval card.
+    expect(approval.steps[0]?.args.function_url).toBe('public');
     // Nothing exists before the person approves.
     await expect(
       harness.tools.aws.lambda().send(new GetFunctionCommand({ FunctionName: functionName })),
@@ -56,9 +58,15 @@ describe('deploy by chatting (offline model, sandbox)', () => {
     expect(end.status).toBe('succeeded');
     const fn = await harness.tools.aws.lambda().send(new GetFunctionCommand({ FunctionName: functionName }));
     expect(fn.Configuration?.State).toBe('Active');
+    // The deployment ends with the address to open: the function URL's health route.
+    const { FunctionUrl } = await harness.tools.aws
+      .lambda()
+      .send(new GetFunctionUrlConfigCommand({ FunctionName: functionName }));
+    const url = new URL('api/health', FunctionUrl).href;
+    expect(end.url).toBe(url);
 
     const history = await harness.store.deployments.list(harness.userId);
-    expect(history[0]).toMatchObject({ id: end.deployment_id, status: 'succeeded', target: 'lambda' });
+    expect(history[0]).toMatchObject({ id: end.deployment_id, status: 'succeeded', target: 'lambda', url });
     const journal = await harness.store.deployments.journal(end.deployment_id);
     expect(journal.map((entry) => entry.status)).toEqual(['started', 'completed']);
     const steps = harness.events.filter((event) => event.type === 'step-end');

@@ -110,7 +110,13 @@ describe('tag rules see the tags the targeted resources already carry', () => {
     const lookup = session.audit.find(
       (record) => record.role === 'compliance-officer' && record.resourceIds.includes(production),
     );
-    expect(lookup).toMatchObject({ tool: 'stop_ec2', mode: 'preview', risk: 'read', outcome: 'ok' });
+    expect(lookup).toMatchObject({
+      tool: 'policy_tag_lookup',
+      mode: 'preview',
+      risk: 'read',
+      outcome: 'ok',
+      args: { tool: 'stop_ec2', args: { instance_ids: [production] } },
+    });
     expect(lookup?.awsCalls.map((call) => call.operation)).toEqual(['DescribeTags']);
   });
 

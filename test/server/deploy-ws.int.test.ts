@@ -3,7 +3,7 @@
  * the plan approved with an interrupt-answer, progress streamed; a rejected plan creates nothing;
  * a client that reconnects mid-deployment gets every event it missed exactly once.
  */
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deploymentDetailSchema,
@@ -102,6 +102,11 @@ describe('deploying over /ws/agent', () => {
     expect(end.status).toBe('succeeded');
     expect(await client.nextOf('turn-end')).toMatchObject({ status: 'done', id: 'approve' });
     expect(await functionExists(functionName)).toBe('Active');
+    const { FunctionUrl } = await harness.tools.aws
+      .lambda()
+      .send(new GetFunctionUrlConfigCommand({ FunctionName: functionName }));
+    const url = new URL('api/health', FunctionUrl).href;
+    expect(end.url).toBe(url);
 
     const events = client.events();
     const types = events.map((event) => event.type);
@@ -122,6 +127,7 @@ describe('deploying over /ws/agent', () => {
       id: end.deployment_id,
       status: 'succeeded',
       target: 'lambda',
+      url,
     });
     const details = await api.get(`/api/deployments/${end.deployment_id}`);
     deploymentDetailSchema.parse(details.body);

@@ -61,6 +61,11 @@ describe('two people on one multi-user server', BROWSER_TEST, () => {
     await annChat.planCard.getByRole('button', { name: 'Approve plan' }).click();
     expect(await annChat.finalSteps()).toEqual([expect.stringMatching(/completed/i)]);
     expect(await functionState(app.harness.tools, functionName)).toBe('Active');
+    // Ann is shown the address her function answers at; bob must never see it.
+    const end = await ann.frames.waitFor((frame) => frame.type === 'deployment-end');
+    if (end.type !== 'deployment-end' || !end.url) throw new Error('no deployment url');
+    expect(end.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws\/api\/health$/);
+    await annChat.progress.getByRole('link', { name: end.url }).waitFor();
     const annSession = ann.frames.sessionId();
 
     const keyId = `AKIA${randomBytes(6).toString('hex').toUpperCase()}ANN1`;
@@ -102,6 +107,7 @@ describe('two people on one multi-user server', BROWSER_TEST, () => {
       approval.deployment_id,
       functionName,
       repo,
+      end.url,
       'ann-prod',
       `${keyId.slice(0, 4)}…${keyId.slice(-4)}`,
     ];

@@ -55,8 +55,11 @@ export function draftPlan(input: DraftInput): Plan {
             region,
             environment,
             staging_bucket: request.staging_bucket,
+            // The sample app is a web API: a public URL is what makes it reachable. The approval
+            // card shows it, so the person decides.
+            function_url: 'public',
           },
-          `Package the backend and create or update the Lambda function ${appName}`,
+          `Package the backend, create or update the Lambda function ${appName} and give it a public function URL`,
         ),
       ]);
     case 's3-static': {

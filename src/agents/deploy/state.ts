@@ -2,10 +2,10 @@
 import type { BaseMessage } from '@langchain/core/messages';
 import { Annotation, messagesStateReducer } from '@langchain/langgraph';
 import type { ToolPreview } from '../../tools/define-tool.js';
+import { lastValue } from '../last-value.js';
 import type { Plan } from '../plan.js';
 import type { DeployRequest } from './deploy-request.js';
 import type { ExecutionResult } from './execute-plan.js';
-import { lastValue } from '../last-value.js';
 
 export interface ProjectContext {
   /** One or two paragraphs for people and models (at most 2k tokens). */

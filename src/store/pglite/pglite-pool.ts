@@ -58,6 +58,10 @@ export class PGlitePool implements SqlPool {
   }
 
   private async run<Row>(text: string, params: unknown[]): Promise<SqlResult<Row>> {
+    // PGlite runs a statement synchronously inside a promise, so a queue of them would run back
+    // to back without the event loop ever turning: sockets would go unread (a new message's first
+    // event waiting behind other sessions' writes) until the queue ran dry. One turn per statement.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const result = await this.database.query<Row>(text, params);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   }

@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { deployLambda } from '../aws/lambda.js';
 import { DIRECT_UPLOAD_LIMIT_BYTES } from '../aws/lambda-code.js';
 import {
+  ensureFunctionUrl,
+  FUNCTION_URL_IAM,
+  functionUrlSchema,
+  previewFunctionUrl,
+  undoFunctionUrl,
+} from '../aws/lambda-function-url.js';
+import {
   checkHandler,
   environmentSchema,
   functionNameSchema,
@@ -10,7 +17,7 @@ import {
   roleArnSchema,
   runtimeSchema,
 } from '../aws/lambda-schemas.js';
-import { regionSchema } from '../aws/regions.js';
+import { regionOf, regionSchema } from '../aws/regions.js';
 import { bucketNameSchema } from '../aws/s3-names.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import { fieldError } from '../field-error.js';
@@ -49,6 +56,11 @@ const input = z
       .describe('Existing bucket for packages over 50 MB, which Lambda only takes from S3'),
     memory_size: z.int().min(128).max(10240).optional().describe('Memory in MB, 128-10240'),
     timeout: z.int().min(1).max(900).optional().describe('Timeout in seconds, 1-900'),
+    function_url: functionUrlSchema
+      .default('none')
+      .describe(
+        "An https address for the function (a Lambda function URL): 'public' = anyone on the internet can call it (AuthType NONE plus the lambda:InvokeFunctionUrl permission for principal *), 'iam' = callers must sign requests with AWS credentials (AuthType AWS_IAM), 'none' (default) = no URL is created or changed",
+      ),
   })
   .superRefine(checkHandler);
 
@@ -66,6 +78,8 @@ export interface DeployLambdaRepoResult {
   zip_file: string;
   /** Where a package over 50 MB was staged. */
   staged_object?: string;
+  /** The function URL, when function_url is 'public' or 'iam'. */
+  function_url?: string;
 }
 
 type CodeSource = { zip_file: string } | { s3_bucket: string; s3_key: string };
@@ -156,11 +170,17 @@ async function preview(args: Args, context: ToolContext): Promise<ToolPreview> {
     const innerWarnings = inner.warnings.filter(
       (warning) => !('s3_key' in code && warning.includes(code.s3_key)),
     );
+    const url = await previewFunctionUrl(
+      args.function_name,
+      args.function_url,
+      regionOf(args, context),
+      context,
+    );
     return {
       summary: `${inner.summary} from ${args.repo} (commit ${shortCommit(checkout.commit_sha)})`,
       method: inner.method,
-      changes: [...changes, ...inner.changes],
-      warnings: [...warnings, ...innerWarnings],
+      changes: [...changes, ...inner.changes, ...url.changes],
+      warnings: [...warnings, ...innerWarnings, ...url.warnings],
     };
   });
 }
@@ -168,12 +188,19 @@ async function preview(args: Args, context: ToolContext): Promise<ToolPreview> {
 export const deployLambdaRepo = defineTool({
   name: 'deploy_lambda_repo',
   description:
-    'Check out a git repository (or workspace folder), package its Python backend with its requirements for Lambda, and create or update the function; unchanged code changes nothing.',
+    'Check out a git repository (or workspace folder), package its Python backend with its requirements for Lambda, and create or update the function, with a public or IAM-signed function URL when asked; unchanged code changes nothing.',
   input,
   risk: 'write',
   idempotent: true,
   iam: [
-    ...new Set([...deployLambda.iam, 's3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:DeleteObject']),
+    ...new Set([
+      ...deployLambda.iam,
+      ...FUNCTION_URL_IAM,
+      's3:PutObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:DeleteObject',
+    ]),
   ],
   preview,
   run: async (args, context): Promise<DeployLambdaRepoResult> =>
@@ -187,6 +214,12 @@ export const deployLambdaRepo = defineTool({
         code = { s3_bucket: bucket, s3_key: staged.key };
       }
       const deployed = await deployLambda.run(deployLambdaArgs(args, code), context);
+      const url = await ensureFunctionUrl(
+        deployed.function_name,
+        args.function_url,
+        regionOf(args, context),
+        context,
+      );
       return {
         function_name: deployed.function_name,
         function_arn: deployed.function_arn,
@@ -197,10 +230,13 @@ export const deployLambdaRepo = defineTool({
         bytes: pkg.bytes,
         zip_file: zipFile,
         ...(staged ? { staged_object: staged.uri } : {}),
+        ...(url ? { function_url: url } : {}),
       };
     }),
   compensate: async ({ args, created }, context) => {
+    // The URL and its permissions first: they belong to the function the next line may delete.
     const lines = [
+      ...(await undoFunctionUrl(created, context)),
       await (deployLambda.compensate as NonNullable<typeof deployLambda.compensate>)(
         { args: deployLambdaArgs(args, { zip_file: 'unused.zip' }), created },
         context,

@@ -3,7 +3,7 @@
  * loopback port, trust authentication, stopped (and its folder removed) at teardown.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -45,6 +45,20 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
     }
   }
   throw new Error('postgres did not accept connections within 15 s');
+}
+
+/**
+ * Signals the server process itself: runuser (used as root) ignores SIGINT and SIGKILL ends only
+ * runuser, either of which left the server running after the run. Its pid is postmaster.pid's first line.
+ */
+function signalServer(child: ChildProcess, data: string, signal: NodeJS.Signals): void {
+  try {
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== child.pid) process.kill(pid, signal);
+  } catch {
+    // No pid file or no such process: the server is already gone.
+  }
+  child.kill(signal);
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
@@ -105,9 +119,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     },
     stop: async () => {
       if (child.exitCode === null) {
-        // SIGINT is PostgreSQL's fast shutdown; runuser forwards it.
-        child.kill('SIGINT');
-        const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        // SIGINT is PostgreSQL's fast shutdown.
+        signalServer(child, data, 'SIGINT');
+        const forced = setTimeout(() => signalServer(child, data, 'SIGKILL'), 10_000);
         await exited;
         clearTimeout(forced);
       }

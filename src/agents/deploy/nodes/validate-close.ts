@@ -2,6 +2,7 @@
  * Post-Deployment Validator (read-only tools and an HTTP health check) and the closing summary.
  * A deployment AWS reports as anything but healthy is a failure, and is rolled back.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AIMessage } from '@langchain/core/messages';
 import { CopilotError } from '../../../errors/copilot-error.js';
 import { telemetryFor } from '../../../telemetry/create-telemetry.js';
@@ -26,14 +27,23 @@ async function readTool<R>(
   return runtime.runner.call<R>({ tool, args, role: ROLES.validator, userId });
 }
 
-async function httpCheck(name: string, url: string): Promise<Check> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: 'follow' });
-    return { name, ok: response.ok, detail: `GET ${url} answered ${response.status}` };
-  } catch (error) {
-    return { name, ok: false, detail: `GET ${url} failed: ${(error as Error).message}` };
+async function httpCheck(name: string, url: string, attempts = 1): Promise<Check> {
+  let check: Check = { name, ok: false, detail: `GET ${url} was not tried` };
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    if (attempt > 1) await sleep(3_000);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: 'follow' });
+      check = { name, ok: response.ok, detail: `GET ${url} answered ${response.status}` };
+    } catch (error) {
+      check = { name, ok: false, detail: `GET ${url} failed: ${(error as Error).message}` };
+    }
+    if (check.ok) break;
   }
+  return check;
 }
+
+/** The sample app's health route, relative to where the app answers. */
+const HEALTH_PATH = 'api/health';
 
 async function checksFor(
   state: DeployStateType,
@@ -47,7 +57,8 @@ async function checksFor(
     outcomes.find((outcome) => outcome.stepId === stepId)?.result as Record<string, unknown> | undefined;
   switch (request.target) {
     case 'lambda': {
-      const name = String(resultOf('function')?.function_name ?? '');
+      const deployed = resultOf('function');
+      const name = String(deployed?.function_name ?? '');
       const answer = await readTool<{ state: string; last_update_status: string }>(
         runtime,
         userId,
@@ -57,15 +68,19 @@ async function checksFor(
       if (answer.status === 'error')
         return { checks: [{ name: 'lambda-state', ok: false, detail: answer.error.message }] };
       const ok = answer.result.state === 'Active' && answer.result.last_update_status === 'Successful';
-      return {
-        checks: [
-          {
-            name: 'lambda-state',
-            ok,
-            detail: `State ${answer.result.state}, last update ${answer.result.last_update_status}`,
-          },
-        ],
-      };
+      const checks: Check[] = [
+        {
+          name: 'lambda-state',
+          ok,
+          detail: `State ${answer.result.state}, last update ${answer.result.last_update_status}`,
+        },
+      ];
+      const functionUrl = deployed?.function_url;
+      const url = typeof functionUrl === 'string' ? new URL(HEALTH_PATH, functionUrl).href : undefined;
+      // The emulator serves no function URLs: the health URL can only be checked on real AWS, a few
+      // times, since a new URL and its public permission can take seconds to answer.
+      if (url && !runtime.settings.endpointUrl) checks.push(await httpCheck('health', url, 3));
+      return { checks, ...(url ? { url } : {}) };
     }
     case 's3-static': {
       const url = String(resultOf('site')?.website_url ?? '');
@@ -87,7 +102,7 @@ async function checksFor(
           detail: `instance ${instanceId} is ${instance?.state ?? 'missing'}`,
         },
       ];
-      const url = instance?.public_ip ? `http://${instance.public_ip}:8000/api/health` : undefined;
+      const url = instance?.public_ip ? `http://${instance.public_ip}:8000/${HEALTH_PATH}` : undefined;
       // The emulator starts no machines: the health URL can only be checked on real AWS.
       if (url && !runtime.settings.endpointUrl) checks.push(await httpCheck('health', url));
       return { checks, ...(url ? { url } : {}) };
