@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { hashCall } from '../guardrails/approvals.js';
 import type { AnyTool, ToolPreview } from '../tools/define-tool.js';
 import type { ToolEnvelope } from '../tools/envelope.js';
 import { toolInputJsonSchema } from '../tools/input-schema.js';
 import { type CliContext, createCliContext, type GlobalOptions, settingsFrom } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { cliUser } from './store-commands.js';
+import type { ToolsRunRecord } from './tools-run-record.js';
 
 /** The catalog imports the AWS SDK clients: loaded by the tools commands, not by every start of the CLI. */
 function loadCatalog() {
@@ -96,6 +98,7 @@ async function callTool(
   args: unknown,
   options: RunOptions,
   context: CliContext,
+  record: Pick<ToolsRunRecord, 'recordDecision'>,
 ): Promise<ToolEnvelope | undefined> {
   const { runner, approvals } = context;
   const userId = cliUser();
@@ -106,6 +109,9 @@ async function callTool(
   const tool = runner.registry.require(action);
   const parsed = tool.input.safeParse(args);
   if (!parsed.success) return runner.call({ tool: action, args, userId });
+  // A single call is its own plan: its hash ties the audit records to the decision stored for it.
+  const call = { tool: action, args: parsed.data };
+  const planHash = hashCall(call);
   let channel: 'cli-flag' | 'cli-prompt' = 'cli-flag';
   if (!options.yes) {
     if (!process.stdin.isTTY || !process.stderr.isTTY) return runner.call({ tool: action, args, userId });
@@ -113,15 +119,18 @@ async function callTool(
     if (preview.status === 'error') return preview;
     if (preview.preview) process.stderr.write(`${describePreview(preview.preview)}\n`);
     if (!(await confirm(`Run ${action} (${risk})? [y/N] `))) {
+      await record.recordDecision({ planHash, approved: false, channel: 'cli-prompt' });
       process.stderr.write('not approved; nothing was changed\n');
       return undefined;
     }
     channel = 'cli-prompt';
   }
+  await record.recordDecision({ planHash, approved: true, channel });
   const approval = approvals.grant({
     grantedBy: userInfo().username,
     channel,
-    calls: [{ tool: action, args: parsed.data }],
+    calls: [call],
+    planHash,
   });
   return runner.call({
     tool: action,
@@ -148,7 +157,7 @@ async function runTool(action: string, options: RunOptions, globals: GlobalOptio
       ...(record.audit ? { audit: record.audit } : {}),
     });
     try {
-      const envelope = await record.observe(() => callTool(action, args, options, context));
+      const envelope = await record.observe(() => callTool(action, args, options, context, record));
       return envelope ? printEnvelope(envelope) : EXIT.refused;
     } finally {
       context.close();

@@ -19,6 +19,11 @@ export interface ToolsRunRecord {
   telemetry: TelemetryBus;
   /** The store's audit trail; absent when the store could not be opened. */
   audit?: AuditSink;
+  /**
+   * Stores the person's decision on the call under its hash, as the agents store a plan's, so the
+   * audit trail names who approved it; a no-op when the store could not be opened.
+   */
+  recordDecision(input: { planHash: string; approved: boolean; channel: string }): Promise<void>;
   /** Runs the call (and its preview or prompt) in the run's telemetry scope; `undefined` is "not approved". */
   observe(work: () => Promise<ToolEnvelope | undefined>): Promise<ToolEnvelope | undefined>;
   close(): Promise<void>;
@@ -84,6 +89,16 @@ export async function openToolsRunRecord(
     sessionId,
     telemetry,
     ...(store ? { audit: store.audit } : {}),
+    recordDecision: async ({ planHash, approved, channel }) => {
+      await store?.approvals.record({
+        id: randomUUID(),
+        userId: input.userId,
+        sessionId,
+        planHash,
+        decision: approved ? 'approved' : 'rejected',
+        channel,
+      });
+    },
     observe: async (work) => {
       const observed = await observeGraph(telemetry, {
         sessionId,

@@ -144,7 +144,7 @@ describe('tools run on the telemetry bus and the audit trail', () => {
     const audit = await runCli(['audit', '--session', sessionId], env);
     expect(audit.code).toBe(0);
     expect(audit.stdout).toMatch(/run\s+create_bucket {2}ok/);
-    expect(audit.stdout).toMatch(/approval [\w-]+: no recorded decision/);
+    expect(audit.stdout).toMatch(/approval [\w-]+: approved by \S+ via cli-flag at /);
     expect(audit.stdout).toMatch(/run\s+get_lambda_function {2}error \(ResourceNotFoundException\)/);
     expect(audit.stdout).toMatch(/AWS s3:CreateBucket {2}request/);
   });

@@ -2,16 +2,7 @@
  * launch_ec2: one instance, idempotent through EC2's ClientToken. The token is also written to a
  * tag and looked up before launching, because the local emulator (moto) ignores ClientToken.
  */
-import {
-  type _InstanceType,
-  DescribeImagesCommand,
-  DescribeKeyPairsCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
-  TerminateInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import type { _InstanceType, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type ToolContext } from '../define-tool.js';
 import { callAws, isAwsServiceError } from './aws-error.js';
@@ -25,6 +16,7 @@ import {
   waitForState,
 } from './ec2-shared.js';
 import { regionOf } from './regions.js';
+import { ec2Sdk } from './sdk.js';
 
 export interface LaunchResult {
   instance_id: string;
@@ -66,7 +58,9 @@ function runInstancesInput(args: LaunchArgs, clientToken: string): RunInstancesC
  * Describe calls that fail exactly when RunInstances would fail on a missing reference. The
  * emulator launches from any AMI and key name, so `run` makes them itself before launching.
  */
-function referenceChecks(args: LaunchArgs, region: string, context: ToolContext) {
+async function referenceChecks(args: LaunchArgs, region: string, context: ToolContext) {
+  const { DescribeImagesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } =
+    await ec2Sdk();
   const client = context.aws.ec2(region);
   const options = { abortSignal: context.signal };
   const notFound = (awsCode: string, what: string) =>
@@ -200,6 +194,7 @@ export const launchEc2 = defineTool({
         ],
         warnings: [],
       };
+    const { RunInstancesCommand } = await ec2Sdk();
     const client = context.aws.ec2(region);
     const dryRun = await probeDryRun('RunInstances', () =>
       client.send(new RunInstancesCommand({ ...runInstancesInput(args, token), DryRun: true }), {
@@ -207,7 +202,7 @@ export const launchEc2 = defineTool({
       }),
     );
     const warnings = [...dryRun.warnings, ...(gone ? [tokenSpent(token, gone).message] : [])];
-    for (const { what, check } of referenceChecks(args, region, context)) {
+    for (const { what, check } of await referenceChecks(args, region, context)) {
       try {
         await check();
       } catch (error) {
@@ -235,7 +230,8 @@ export const launchEc2 = defineTool({
     const { alive: existing, gone } = await instancesForToken(context, region, token);
     if (existing) return reuse(args, region, token, existing, context);
     if (gone) throw tokenSpent(token, gone);
-    for (const { what, check } of referenceChecks(args, region, context)) await callAws(what, check);
+    for (const { what, check } of await referenceChecks(args, region, context)) await callAws(what, check);
+    const { RunInstancesCommand } = await ec2Sdk();
 
     const reservation = await callAws('RunInstances', () =>
       context.aws
@@ -263,6 +259,7 @@ export const launchEc2 = defineTool({
       return state !== undefined && state !== 'terminated';
     });
     if (live.length === 0) return `nothing to undo: ${[...ids].join(', ')} already terminated`;
+    const { TerminateInstancesCommand } = await ec2Sdk();
     await callAws('TerminateInstances', () =>
       context.aws
         .ec2(region)

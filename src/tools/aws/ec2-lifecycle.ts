@@ -1,11 +1,5 @@
 /** stop_ec2 and terminate_ec2: state changes of existing instances, previewed with DryRun and their current states. */
-import {
-  DescribeInstanceAttributeCommand,
-  type InstanceStateChange,
-  StartInstancesCommand,
-  StopInstancesCommand,
-  TerminateInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import type { InstanceStateChange } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { defineTool, type PreviewChange, type ToolContext } from '../define-tool.js';
 import { callAws } from './aws-error.js';
@@ -19,6 +13,7 @@ import {
   waitForState,
 } from './ec2-shared.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ec2Sdk } from './sdk.js';
 
 const instancesInput = z.strictObject({
   instance_ids: instanceIdsSchema,
@@ -80,6 +75,7 @@ export const stopEc2 = defineTool({
     const region = regionOf(args, context);
     const { found, warnings } = await currentInstances(context, args, region);
     const changes = [...found.values()].map((instance) => stopChange(instance, warnings));
+    const { StopInstancesCommand } = await ec2Sdk();
     const dryRun = await probeDryRun('StopInstances', () =>
       context.aws
         .ec2(region)
@@ -97,6 +93,7 @@ export const stopEc2 = defineTool({
   },
   run: async (args, context): Promise<StateChangeResult> => {
     const region = regionOf(args, context);
+    const { StopInstancesCommand } = await ec2Sdk();
     const answer = await callAws('StopInstances', () =>
       context.aws
         .ec2(region)
@@ -124,6 +121,7 @@ export const stopEc2 = defineTool({
     if (toStart.length === 0) return 'nothing to undo: no instance stopped by this call is still stopped';
     // An instance still stopping cannot be started yet.
     await waitForState(context, region, toStart, 'stopped');
+    const { StartInstancesCommand } = await ec2Sdk();
     await callAws('StartInstances', () =>
       context.aws
         .ec2(region)
@@ -138,6 +136,7 @@ export const stopEc2 = defineTool({
 
 /** Termination protection makes TerminateInstances fail with OperationNotPermitted. */
 async function protectedFromTermination(context: ToolContext, region: string, id: string): Promise<boolean> {
+  const { DescribeInstanceAttributeCommand } = await ec2Sdk();
   const answer = await callAws('DescribeInstanceAttribute', () =>
     context.aws
       .ec2(region)
@@ -173,6 +172,7 @@ export const terminateEc2 = defineTool({
           `${label(instance)} has termination protection (disableApiTermination); the call will fail with OperationNotPermitted`,
         );
     }
+    const { TerminateInstancesCommand } = await ec2Sdk();
     const dryRun = await probeDryRun('TerminateInstances', () =>
       context.aws
         .ec2(region)
@@ -190,6 +190,7 @@ export const terminateEc2 = defineTool({
   },
   run: async (args, context): Promise<StateChangeResult> => {
     const region = regionOf(args, context);
+    const { TerminateInstancesCommand } = await ec2Sdk();
     const answer = await callAws('TerminateInstances', () =>
       context.aws.ec2(region).send(new TerminateInstancesCommand({ InstanceIds: args.instance_ids }), {
         abortSignal: context.signal,

@@ -1,10 +1,11 @@
 /** Read-only EC2 tools: list instances, find AMIs. */
-import { DescribeImagesCommand, type Filter, type Image } from '@aws-sdk/client-ec2';
+import type { Filter, Image } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
 import { ec2IdSchema, findInstances } from './ec2-shared.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ec2Sdk } from './sdk.js';
 
 const INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'] as const;
 
@@ -118,6 +119,7 @@ export const describeImages = defineTool({
     if (args.architecture) filters.push({ Name: 'architecture', Values: [args.architecture] });
     // With no owner, AWS lists every public image: hundreds of thousands of them.
     const owners = args.owners ?? (args.image_ids ? undefined : ['self', 'amazon']);
+    const { DescribeImagesCommand } = await ec2Sdk();
     const client = context.aws.ec2(region);
     const images: Image[] = [];
     let nextToken: string | undefined;

@@ -1,16 +1,10 @@
 /** What the EC2 tools share: id schemas, compact instance summaries, DryRun probing and state waiters. */
-import {
-  DescribeInstancesCommand,
-  type Filter,
-  type Instance,
-  waitUntilInstanceRunning,
-  waitUntilInstanceStopped,
-  waitUntilInstanceTerminated,
-} from '@aws-sdk/client-ec2';
+import type { Filter, Instance } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext, ToolPreview } from '../define-tool.js';
 import { callAws, hasAwsCode, isAwsServiceError } from './aws-error.js';
+import { ec2Sdk } from './sdk.js';
 
 /** An EC2 resource id: `prefix-` then 8 (older resources) or 17 lowercase hex digits. */
 export function ec2IdSchema(prefix: string, what: string, example: string) {
@@ -71,6 +65,7 @@ export async function findInstances(
   filters: Filter[],
   limit = Number.POSITIVE_INFINITY,
 ): Promise<{ instances: InstanceSummary[]; truncated: boolean }> {
+  const { DescribeInstancesCommand } = await ec2Sdk();
   const client = context.aws.ec2(region);
   const instances: InstanceSummary[] = [];
   let nextToken: string | undefined;
@@ -147,10 +142,11 @@ export async function probeDryRun(what: string, call: () => Promise<unknown>): P
   }
 }
 
+/** The SDK's waiter for each target state. */
 const WAITERS = {
-  running: waitUntilInstanceRunning,
-  stopped: waitUntilInstanceStopped,
-  terminated: waitUntilInstanceTerminated,
+  running: 'waitUntilInstanceRunning',
+  stopped: 'waitUntilInstanceStopped',
+  terminated: 'waitUntilInstanceTerminated',
 } as const;
 
 /** Longest wait for a state change; well inside the runner's default 10-minute tool timeout. */
@@ -163,9 +159,10 @@ export async function waitForState(
   ids: string[],
   target: keyof typeof WAITERS,
 ): Promise<void> {
+  const waitUntil = (await ec2Sdk())[WAITERS[target]];
   context.progress(`waiting for ${ids.join(', ')} to be ${target}`);
   try {
-    await WAITERS[target](
+    await waitUntil(
       {
         client: context.aws.ec2(region),
         maxWaitTime: MAX_WAIT_SECONDS,

@@ -1,11 +1,5 @@
 /** ECS clusters: create (idempotent), describe and list. */
-import {
-  type Cluster,
-  CreateClusterCommand,
-  DeleteClusterCommand,
-  DescribeClustersCommand,
-  ListClustersCommand,
-} from '@aws-sdk/client-ecs';
+import type { Cluster } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview, type ToolContext } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
@@ -18,6 +12,7 @@ import {
   LIST_CAP,
 } from './ecs-common.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 function clusterSummary(cluster: Cluster) {
   return {
@@ -72,6 +67,7 @@ export const createCluster = defineTool({
       return { ...clusterSummary(existing), region, operation: 'exists' as const };
     }
     const tags = Object.entries(args.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const { CreateClusterCommand } = await ecsSdk();
     const created = await callAws('CreateCluster', () =>
       client.send(
         new CreateClusterCommand({ clusterName: args.cluster_name, ...(tags.length > 0 ? { tags } : {}) }),
@@ -86,6 +82,7 @@ export const createCluster = defineTool({
     const recorded = created.find((resource) => resource.type === 'ecs:cluster');
     const clusterId = recorded?.id ?? (result?.operation === 'created' ? result.cluster_arn : undefined);
     if (!clusterId) return `cluster ${args.cluster_name} existed before this call: nothing to undo`;
+    const { DeleteClusterCommand } = await ecsSdk();
     try {
       await callAws('DeleteCluster', () =>
         context.aws
@@ -104,6 +101,7 @@ export const createCluster = defineTool({
 
 /** Lists every cluster ARN of the region, up to the cap. */
 async function listClusterArns(region: string | undefined, context: ToolContext) {
+  const { ListClustersCommand } = await ecsSdk();
   const client = context.aws.ecs(region);
   return collectPages(async (nextToken) => {
     const page = await callAws('ListClusters', () =>
@@ -141,6 +139,7 @@ export const describeClusters = defineTool({
   preview: async (args) =>
     readOnlyPreview(`describe ECS clusters ${args.clusters ? args.clusters.join(', ') : '(all)'}`),
   run: async (args, context) => {
+    const { DescribeClustersCommand } = await ecsSdk();
     const client = context.aws.ecs(args.region);
     const names = args.clusters ?? (await listClusterArns(args.region, context)).items;
     const clusters: ReturnType<typeof clusterSummary>[] = [];

@@ -1,18 +1,16 @@
 /** Shared pieces of the ECS tools: name and ARN schemas, network settings, lookups and pagination. */
-import {
-  type Cluster,
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  type ECSClient,
-  type Failure,
-  type NetworkConfiguration,
-  type Service,
-  type TaskDefinition,
+import type {
+  Cluster,
+  ECSClient,
+  Failure,
+  NetworkConfiguration,
+  Service,
+  TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { callAws, hasAwsCode } from './aws-error.js';
+import { ecsSdk } from './sdk.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN_HEAD = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:';
@@ -175,6 +173,7 @@ export async function findCluster(
   cluster: string,
   signal: AbortSignal,
 ): Promise<Cluster | undefined> {
+  const { DescribeClustersCommand } = await ecsSdk();
   const found = await callAws('DescribeClusters', () =>
     client.send(new DescribeClustersCommand({ clusters: [cluster] }), { abortSignal: signal }),
   );
@@ -204,6 +203,7 @@ export async function findService(
   service: string,
   signal: AbortSignal,
 ): Promise<Service | undefined> {
+  const { DescribeServicesCommand } = await ecsSdk();
   const found = await callAws('DescribeServices', () =>
     client.send(new DescribeServicesCommand({ cluster, services: [service] }), { abortSignal: signal }),
   );
@@ -217,6 +217,7 @@ export async function findTaskDefinition(
   taskDefinition: string,
   signal: AbortSignal,
 ): Promise<TaskDefinition | undefined> {
+  const { DescribeTaskDefinitionCommand } = await ecsSdk();
   try {
     const found = await callAws('DescribeTaskDefinition', () =>
       client.send(new DescribeTaskDefinitionCommand({ taskDefinition }), { abortSignal: signal }),
