@@ -76,7 +76,7 @@ export function registerIamPolicyCommand(program: Command, run: Run): void {
     .option('--plan <plan>', 'a plan JSON file ({"steps":[{"tool":...,"args":...}]}) or a deployment id')
     .action((options: { tools?: string; plan?: string }, command: Command) =>
       run(async () => {
-        // The catalog pulls in the AWS SDK: loaded by the command, not by every start of the CLI.
+        // The catalog (every tool module, its schemas): loaded by this command, not by every CLI start.
         const { createCatalog } = await import('../tools/catalog.js');
         const registry = createCatalog();
         if (options.tools && options.plan) throw new UsageError('give --tools or --plan, not both');

@@ -12,7 +12,7 @@ import { EXIT, UsageError } from './exit-codes.js';
 import { cliUser } from './store-commands.js';
 import type { ToolsRunRecord } from './tools-run-record.js';
 
-/** The catalog imports the AWS SDK clients: loaded by the tools commands, not by every start of the CLI. */
+/** The catalog (every tool module, its schemas): loaded by the tools commands, not by every CLI start. */
 function loadCatalog() {
   return import('../tools/catalog.js');
 }

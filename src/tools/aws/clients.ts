@@ -3,13 +3,21 @@
  * per-user rate limiter and is recorded (action, AWS request id) in the current tool call's scope.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { createRequire } from 'node:module';
+import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type * as Ec2Sdk from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type * as EcsSdk from '@aws-sdk/client-ecs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type * as KmsSdk from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type * as LambdaSdk from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type * as StsSdk from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Settings } from '../../config/settings.js';
@@ -70,6 +78,25 @@ export interface AwsClientFactoryOptions {
   /** Shared limiter, so every factory of the process counts against the same per-user budget. */
   limiter?: RateLimiter;
 }
+
+/**
+ * Each client class is required the first time a client of its service is built, not when this
+ * module loads: importing a client package takes 0.1-1 s, and the runner, the MCP server and the
+ * CLI load this module before knowing whether any AWS call will be made. `require`, because the
+ * getters are synchronous (tools, test fixtures and SDK waiters call them inline). The packages
+ * are CommonJS, so this and the tools' `import()` (sdk.ts) share one module instance: the same
+ * classes and error types.
+ */
+const require = createRequire(import.meta.url);
+const clientClasses = {
+  ec2: () => (require('@aws-sdk/client-ec2') as typeof Ec2Sdk).EC2Client,
+  s3: () => (require('@aws-sdk/client-s3') as typeof S3Sdk).S3Client,
+  lambda: () => (require('@aws-sdk/client-lambda') as typeof LambdaSdk).LambdaClient,
+  ecs: () => (require('@aws-sdk/client-ecs') as typeof EcsSdk).ECSClient,
+  logs: () => (require('@aws-sdk/client-cloudwatch-logs') as typeof LogsSdk).CloudWatchLogsClient,
+  sts: () => (require('@aws-sdk/client-sts') as typeof StsSdk).STSClient,
+  kms: () => (require('@aws-sdk/client-kms') as typeof KmsSdk).KMSClient,
+};
 
 type AnyClient =
   | EC2Client
@@ -187,19 +214,19 @@ function factoryView(parts: FactoryParts, userId: string | undefined): AwsClient
   return {
     endpointUrl: settings.endpointUrl,
     defaultRegion: settings.region,
-    ec2: (region) => cached('ec2', region, (r) => new EC2Client(common(r))),
+    ec2: (region) => cached('ec2', region, (r) => new (clientClasses.ec2())(common(r))),
     // Path-style addressing: custom endpoints (the sandbox, LocalStack) have no per-bucket DNS names.
     s3: (region) =>
       cached(
         's3',
         region,
-        (r) => new S3Client({ ...common(r), forcePathStyle: Boolean(settings.endpointUrl) }),
+        (r) => new (clientClasses.s3())({ ...common(r), forcePathStyle: Boolean(settings.endpointUrl) }),
       ),
-    lambda: (region) => cached('lambda', region, (r) => new LambdaClient(common(r))),
-    ecs: (region) => cached('ecs', region, (r) => new ECSClient(common(r))),
-    logs: (region) => cached('logs', region, (r) => new CloudWatchLogsClient(common(r))),
-    sts: (region) => cached('sts', region, (r) => new STSClient(common(r))),
-    kms: (region) => cached('kms', region, (r) => new KMSClient(common(r))),
+    lambda: (region) => cached('lambda', region, (r) => new (clientClasses.lambda())(common(r))),
+    ecs: (region) => cached('ecs', region, (r) => new (clientClasses.ecs())(common(r))),
+    logs: (region) => cached('logs', region, (r) => new (clientClasses.logs())(common(r))),
+    sts: (region) => cached('sts', region, (r) => new (clientClasses.sts())(common(r))),
+    kms: (region) => cached('kms', region, (r) => new (clientClasses.kms())(common(r))),
     forUser: (id) => factoryView(parts, id),
     withUserCredentials: (lookup) => {
       const fallback = parts.serverCredentials;

@@ -59,8 +59,12 @@ function runInstancesInput(args: LaunchArgs, clientToken: string): RunInstancesC
  * emulator launches from any AMI and key name, so `run` makes them itself before launching.
  */
 async function referenceChecks(args: LaunchArgs, region: string, context: ToolContext) {
-  const { DescribeImagesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } =
-    await ec2Sdk();
+  const {
+    DescribeImagesCommand,
+    DescribeKeyPairsCommand,
+    DescribeSecurityGroupsCommand,
+    DescribeSubnetsCommand,
+  } = await ec2Sdk();
   const client = context.aws.ec2(region);
   const options = { abortSignal: context.signal };
   const notFound = (awsCode: string, what: string) =>

@@ -1,5 +1,5 @@
 /** Read-only ECS service tools: a compact describe for triage, and the list of a cluster's services. */
-import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import type { Service } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
@@ -13,6 +13,7 @@ import {
   serviceSchema,
 } from './ecs-common.js';
 import { regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 const EVENTS_SHOWN = 10;
 
@@ -62,6 +63,7 @@ export const describeServices = defineTool({
   preview: async (args) =>
     readOnlyPreview(`describe services ${args.services.join(', ')} in ${args.cluster}`),
   run: async (args, context) => {
+    const { DescribeServicesCommand } = await ecsSdk();
     const described = await callAws('DescribeServices', () =>
       context.aws
         .ecs(args.region)
@@ -89,6 +91,7 @@ export const listServices = defineTool({
   idempotent: true,
   preview: async (args) => readOnlyPreview(`list services of cluster ${args.cluster}`),
   run: async (args, context) => {
+    const { ListServicesCommand } = await ecsSdk();
     const client = context.aws.ecs(args.region);
     const { items, truncated } = await collectPages(async (nextToken) => {
       const page = await callAws('ListServices', () =>

@@ -1,11 +1,5 @@
 /** ECS services: create one, and change its desired count or task definition with a recorded way back. */
-import {
-  CreateServiceCommand,
-  DeleteServiceCommand,
-  type ECSClient,
-  type Service,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool, type PreviewChange } from '../define-tool.js';
@@ -26,6 +20,7 @@ import {
   taskDefinitionWarnings,
 } from './ecs-common.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 const desiredCountSchema = z.number().int().min(0).max(1000);
 
@@ -111,6 +106,7 @@ export const createService = defineTool({
       );
     }
     const network = networkConfiguration(args);
+    const { CreateServiceCommand } = await ecsSdk();
     const created = await callAws('CreateService', () =>
       client.send(
         new CreateServiceCommand({
@@ -136,6 +132,7 @@ export const createService = defineTool({
   compensate: async ({ args, created }, context) => {
     const recorded = created.find((resource) => resource.type === 'ecs:service');
     if (!recorded) return `service ${args.service_name} was not created: nothing to undo`;
+    const { DeleteServiceCommand, UpdateServiceCommand } = await ecsSdk();
     const client = context.aws.ecs(recorded.region ?? args.region);
     try {
       await callAws('UpdateService', () =>
@@ -236,6 +233,7 @@ export const updateService = defineTool({
     const region = regionOf(args, context);
     const client = context.aws.ecs(region);
     const before = await requireService(client, args.cluster, args.service, context.signal);
+    const { UpdateServiceCommand } = await ecsSdk();
     const updated = await callAws('UpdateService', () =>
       client.send(
         new UpdateServiceCommand({
@@ -261,6 +259,7 @@ export const updateService = defineTool({
     const restoreDefinition = args.task_definition !== undefined && previous.task_definition !== '';
     if (!restoreCount && !restoreDefinition)
       return 'a forced deployment cannot be undone; settings were unchanged';
+    const { UpdateServiceCommand } = await ecsSdk();
     await callAws('UpdateService', () =>
       context.aws.ecs(result.region ?? args.region).send(
         new UpdateServiceCommand({

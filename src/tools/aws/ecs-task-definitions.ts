@@ -1,13 +1,5 @@
 /** ECS task definitions: register a revision (with a diff against the latest ACTIVE one) and describe. */
-import {
-  type ContainerDefinition,
-  DeregisterTaskDefinitionCommand,
-  DescribeTaskDefinitionCommand,
-  type ECSClient,
-  ListTaskDefinitionsCommand,
-  RegisterTaskDefinitionCommand,
-  type TaskDefinition,
-} from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
@@ -19,6 +11,7 @@ import {
   registerTaskDefinitionInput,
 } from './ecs-task-definition-input.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 /** Revision numbers of exactly this family (ListTaskDefinitions matches by prefix) with the given status. */
 async function familyRevisions(
@@ -27,6 +20,7 @@ async function familyRevisions(
   status: 'ACTIVE' | 'INACTIVE',
   signal: AbortSignal,
 ): Promise<number[]> {
+  const { ListTaskDefinitionsCommand } = await ecsSdk();
   const { items } = await collectPages(async (nextToken) => {
     const page = await callAws('ListTaskDefinitions', () =>
       client.send(
@@ -121,6 +115,7 @@ export const registerTaskDefinition = defineTool({
   },
   run: async (args, context) => {
     const region = regionOf(args, context);
+    const { RegisterTaskDefinitionCommand } = await ecsSdk();
     const registered = await callAws('RegisterTaskDefinition', () =>
       context.aws.ecs(region).send(new RegisterTaskDefinitionCommand(registerRequest(args, region)), {
         abortSignal: context.signal,
@@ -143,6 +138,7 @@ export const registerTaskDefinition = defineTool({
     const recorded = created.find((resource) => resource.type === 'ecs:task-definition');
     const arn = recorded?.id || result?.task_definition_arn;
     if (!arn) return 'no task definition revision was registered: nothing to undo';
+    const { DeregisterTaskDefinitionCommand } = await ecsSdk();
     try {
       await callAws('DeregisterTaskDefinition', () =>
         context.aws.ecs(recorded?.region).send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }), {
@@ -197,6 +193,7 @@ export const describeTaskDefinition = defineTool({
   idempotent: true,
   preview: async (args) => readOnlyPreview(`describe task definition ${args.task_definition}`),
   run: async (args, context) => {
+    const { DescribeTaskDefinitionCommand } = await ecsSdk();
     const described = await callAws('DescribeTaskDefinition', () =>
       context.aws
         .ecs(args.region)

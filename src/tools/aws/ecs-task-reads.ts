@@ -1,5 +1,5 @@
 /** Read-only ECS task tools: describe tasks (why they stopped) and list a cluster's tasks. */
-import { DescribeTasksCommand, type ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
@@ -14,6 +14,7 @@ import {
   taskSchema,
 } from './ecs-common.js';
 import { regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 function taskSummary(task: Task) {
   return {
@@ -48,6 +49,7 @@ export async function describeTaskList(
   tasks: string[],
   signal: AbortSignal,
 ) {
+  const { DescribeTasksCommand } = await ecsSdk();
   return callAws('DescribeTasks', () =>
     client.send(new DescribeTasksCommand({ cluster, tasks }), { abortSignal: signal }),
   );
@@ -99,6 +101,7 @@ export const listTasks = defineTool({
   idempotent: true,
   preview: async (args) => readOnlyPreview(`list tasks of cluster ${args.cluster}`),
   run: async (args, context) => {
+    const { ListTasksCommand } = await ecsSdk();
     const client = context.aws.ecs(args.region);
     const { items, truncated } = await collectPages(async (nextToken) => {
       const page = await callAws('ListTasks', () =>

@@ -1,5 +1,4 @@
 /** ECS task changes: run one-off tasks and stop a task. */
-import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { CopilotError } from '../../errors/copilot-error.js';
 import { defineTool } from '../define-tool.js';
@@ -18,6 +17,7 @@ import {
 } from './ecs-common.js';
 import { describeTaskList } from './ecs-task-reads.js';
 import { regionOf, regionSchema } from './regions.js';
+import { ecsSdk } from './sdk.js';
 
 const STARTED_BY = 'aws-copilot';
 
@@ -54,6 +54,7 @@ export const runTask = defineTool({
   run: async (args, context) => {
     const region = regionOf(args, context);
     const network = networkConfiguration(args);
+    const { RunTaskCommand } = await ecsSdk();
     const started = await callAws('RunTask', () =>
       context.aws.ecs(region).send(
         new RunTaskCommand({
@@ -100,6 +101,7 @@ export const runTask = defineTool({
   compensate: async ({ args, created }, context) => {
     const tasks = created.filter((resource) => resource.type === 'ecs:task' && resource.id);
     if (tasks.length === 0) return 'no task was started: nothing to undo';
+    const { StopTaskCommand } = await ecsSdk();
     for (const task of tasks) {
       await callAws('StopTask', () =>
         context.aws.ecs(task.region ?? args.region).send(
@@ -174,6 +176,7 @@ export const stopTask = defineTool({
     };
   },
   run: async (args, context) => {
+    const { StopTaskCommand } = await ecsSdk();
     const stopped = await callAws('StopTask', () =>
       context.aws.ecs(args.region).send(
         new StopTaskCommand({

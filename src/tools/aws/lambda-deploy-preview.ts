@@ -1,5 +1,4 @@
 /** The preview of deploy_lambda: a describe-based diff of code and configuration, and what would fail. */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { PreviewChange, ToolContext, ToolPreview } from '../define-tool.js';
 import { backupWarning } from './lambda-backup.js';
 import { shortSha } from './lambda-code.js';
@@ -8,6 +7,7 @@ import { findFunction } from './lambda-function.js';
 import type { CodeSourceArgs } from './lambda-schemas.js';
 import { inspectCode } from './lambda-source.js';
 import { regionOf } from './regions.js';
+import { stsSdk } from './sdk.js';
 
 export type DeployPreviewArgs = DesiredConfiguration &
   CodeSourceArgs & { function_name: string; region?: string | undefined };
@@ -16,6 +16,7 @@ export type DeployPreviewArgs = DesiredConfiguration &
 async function roleWarning(roleArn: string, region: string, context: ToolContext): Promise<string[]> {
   const roleAccount = roleArn.split(':')[4];
   try {
+    const { GetCallerIdentityCommand } = await stsSdk();
     const identity = await context.aws
       .sts(region)
       .send(new GetCallerIdentityCommand({}), { abortSignal: context.signal });

@@ -1,14 +1,10 @@
 /** deploy_lambda: create a zip-packaged function, or bring an existing one to the given code and configuration. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CreateFunctionCommand,
-  type CreateFunctionRequest,
-  DeleteFunctionCommand,
-  type FunctionConfiguration,
-  type GetFunctionResponse,
-  type LambdaClient,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
+import type {
+  CreateFunctionRequest,
+  FunctionConfiguration,
+  GetFunctionResponse,
+  LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { defineTool, type ToolContext } from '../define-tool.js';
@@ -37,6 +33,7 @@ import {
 } from './lambda-schemas.js';
 import { codeFields, type PreparedCode, prepareCode } from './lambda-source.js';
 import { regionOf, regionSchema } from './regions.js';
+import { lambdaSdk } from './sdk.js';
 
 export const FUNCTION_TYPE = 'lambda:function';
 
@@ -123,6 +120,7 @@ async function createFunction(
     ...(args.description !== undefined ? { Description: args.description } : {}),
     ...(args.environment !== undefined ? { Environment: { Variables: args.environment } } : {}),
   };
+  const { CreateFunctionCommand } = await lambdaSdk();
   context.progress(`creating Lambda function ${args.function_name}`);
   const created = await withRolePropagation(
     () =>
@@ -172,6 +170,7 @@ async function updateFunction(
     ...(snapshot ? { configuration_snapshot: snapshot } : {}),
   });
 
+  const { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = await lambdaSdk();
   let after = before;
   if (codeChanged) {
     context.progress(
@@ -236,6 +235,7 @@ export const deployLambda = defineTool({
   compensate: async ({ args, created }, context) => {
     const createdFunction = created.find((resource) => resource.type === FUNCTION_TYPE);
     if (createdFunction) {
+      const { DeleteFunctionCommand } = await lambdaSdk();
       try {
         await callAws(`DeleteFunction ${createdFunction.id}`, () =>
           context.aws

@@ -1,20 +1,14 @@
 /** Lambda function URLs: the https address a deployed web API answers at (public or IAM-signed), and undoing them. */
-import {
-  AddPermissionCommand,
-  type AddPermissionRequest,
-  CreateFunctionUrlConfigCommand,
-  DeleteFunctionUrlConfigCommand,
-  type FunctionUrlAuthType,
-  GetFunctionUrlConfigCommand,
-  type GetFunctionUrlConfigResponse,
-  GetPolicyCommand,
-  type LambdaClient,
-  RemovePermissionCommand,
-  UpdateFunctionUrlConfigCommand,
+import type {
+  AddPermissionRequest,
+  FunctionUrlAuthType,
+  GetFunctionUrlConfigResponse,
+  LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import type { CreatedResource, PreviewChange, ToolContext } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
+import { lambdaSdk } from './sdk.js';
 
 export const FUNCTION_URL_ACCESS = ['none', 'public', 'iam'] as const;
 
@@ -86,6 +80,7 @@ async function findUrlConfig(
   functionName: string,
   context: ToolContext,
 ): Promise<GetFunctionUrlConfigResponse | undefined> {
+  const { GetFunctionUrlConfigCommand } = await lambdaSdk();
   try {
     return await callAws(`GetFunctionUrlConfig ${functionName}`, () =>
       client.send(new GetFunctionUrlConfigCommand({ FunctionName: functionName }), {
@@ -100,6 +95,7 @@ async function findUrlConfig(
 
 /** The statement ids in the function's resource policy (none when it has no policy or does not exist). */
 async function statementIds(client: LambdaClient, functionName: string, context: ToolContext) {
+  const { GetPolicyCommand } = await lambdaSdk();
   try {
     const answer = await callAws(`GetPolicy ${functionName}`, () =>
       client.send(new GetPolicyCommand({ FunctionName: functionName }), { abortSignal: context.signal }),
@@ -161,6 +157,7 @@ async function ensureUrlConfig(
 ): Promise<string | undefined> {
   const existing = await findUrlConfig(client, functionName, context);
   if (existing?.AuthType === authType) return existing.FunctionUrl;
+  const { CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand } = await lambdaSdk();
   if (!existing) {
     context.progress(`creating the function URL of ${functionName} (AuthType ${authType})`);
     const created = await callAws(`CreateFunctionUrlConfig ${functionName}`, () =>
@@ -200,6 +197,7 @@ async function ensurePublicPermissions(
   context: ToolContext,
 ): Promise<void> {
   const present = await statementIds(client, functionName, context);
+  const { AddPermissionCommand } = await lambdaSdk();
   for (const statement of PUBLIC_STATEMENTS) {
     if (present.has(statement.StatementId)) continue;
     try {
@@ -254,8 +252,10 @@ async function undoCall(what: string, done: string, call: () => Promise<unknown>
 
 const URL_TYPES = new Set([FUNCTION_PERMISSION_TYPE, FUNCTION_URL_TYPE, FUNCTION_URL_AUTH_TYPE]);
 
-function undoOne(resource: CreatedResource, context: ToolContext): Promise<string> | undefined {
+async function undoOne(resource: CreatedResource, context: ToolContext): Promise<string | undefined> {
   if (!URL_TYPES.has(resource.type)) return undefined;
+  const { DeleteFunctionUrlConfigCommand, RemovePermissionCommand, UpdateFunctionUrlConfigCommand } =
+    await lambdaSdk();
   const client = context.aws.lambda(resource.region);
   const name = resource.id;
   const options = { abortSignal: context.signal };
@@ -285,8 +285,8 @@ function undoOne(resource: CreatedResource, context: ToolContext): Promise<strin
 export async function undoFunctionUrl(created: CreatedResource[], context: ToolContext): Promise<string[]> {
   const done: string[] = [];
   for (const resource of [...created].reverse()) {
-    const undo = undoOne(resource, context);
-    if (undo) done.push(await undo);
+    const undone = await undoOne(resource, context);
+    if (undone) done.push(undone);
   }
   return done;
 }

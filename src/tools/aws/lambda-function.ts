@@ -1,16 +1,10 @@
 /** Reading a Lambda function and waiting for it to settle, shared by the Lambda tools. */
-import {
-  type FunctionConfiguration,
-  GetFunctionCommand,
-  type GetFunctionResponse,
-  type LambdaClient,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
-  waitUntilPublishedVersionActive,
-} from '@aws-sdk/client-lambda';
+import type * as LambdaSdk from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, GetFunctionResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
+import { lambdaSdk } from './sdk.js';
 
 /** Longest wait for a function to become Active or finish an update. */
 const WAIT_SECONDS = 300;
@@ -30,17 +24,18 @@ export async function findFunction(
 }
 
 /** GetFunction of a function that must exist (ResourceNotFoundException otherwise). */
-export function getFunction(
+export async function getFunction(
   client: LambdaClient,
   functionName: string,
   context: ToolContext,
 ): Promise<GetFunctionResponse> {
+  const { GetFunctionCommand } = await lambdaSdk();
   return callAws(`GetFunction ${functionName}`, () =>
     client.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal: context.signal }),
   );
 }
 
-type WaiterParams = Parameters<typeof waitUntilFunctionActiveV2>[0];
+type WaiterParams = Parameters<typeof LambdaSdk.waitUntilFunctionActiveV2>[0];
 
 /** Runs an SDK waiter and turns its timeout or failure into a CopilotError that says why. */
 async function waitFor(
@@ -77,6 +72,7 @@ export async function waitActive(
   functionName: string,
   context: ToolContext,
 ): Promise<FunctionConfiguration> {
+  const { waitUntilFunctionActiveV2 } = await lambdaSdk();
   const reason = await waitFor('become Active', functionName, client, context, (params) =>
     waitUntilFunctionActiveV2(params, { FunctionName: functionName }),
   );
@@ -88,6 +84,7 @@ export async function waitUpdated(
   functionName: string,
   context: ToolContext,
 ): Promise<FunctionConfiguration> {
+  const { waitUntilFunctionUpdatedV2 } = await lambdaSdk();
   const reason = await waitFor('finish its update', functionName, client, context, (params) =>
     waitUntilFunctionUpdatedV2(params, { FunctionName: functionName }),
   );
@@ -100,6 +97,7 @@ export async function waitVersionActive(
   version: string,
   context: ToolContext,
 ): Promise<FunctionConfiguration> {
+  const { waitUntilPublishedVersionActive } = await lambdaSdk();
   const reason = await waitFor(`make version ${version} Active`, functionName, client, context, (params) =>
     waitUntilPublishedVersionActive(
       { ...params, minDelay: 2 },

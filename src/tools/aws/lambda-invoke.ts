@@ -1,10 +1,5 @@
 /** invoke_lambda: call a function once and report its answer; irreversible, the function may act on the world. */
-import {
-  GetFunctionConfigurationCommand,
-  type InvocationResponse,
-  InvokeCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { InvocationResponse, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { redactor } from '../../guardrails/redaction.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
@@ -12,6 +7,7 @@ import { callAws, hasAwsCode } from './aws-error.js';
 import { settle } from './lambda-function.js';
 import { functionNameSchema, qualifierSchema } from './lambda-schemas.js';
 import { regionOf, regionSchema } from './regions.js';
+import { lambdaSdk } from './sdk.js';
 
 const MEGABYTE = 1024 * 1024;
 /** Lambda's request payload limits: 6 MB for a synchronous call, 1 MB for an asynchronous one. */
@@ -58,7 +54,11 @@ export interface InvokeLambdaResult {
   log_tail: string | null;
 }
 
-function invokeCommand(args: InvokeArgs, invocationType: InvokeArgs['invocation_type']): InvokeCommand {
+async function invokeCommand(
+  args: InvokeArgs,
+  invocationType: InvokeArgs['invocation_type'],
+): Promise<InvokeCommand> {
+  const { InvokeCommand } = await lambdaSdk();
   return new InvokeCommand({
     FunctionName: args.function_name,
     InvocationType: invocationType,
@@ -68,7 +68,8 @@ function invokeCommand(args: InvokeArgs, invocationType: InvokeArgs['invocation_
   });
 }
 
-function getConfiguration(client: LambdaClient, args: InvokeArgs, context: ToolContext) {
+async function getConfiguration(client: LambdaClient, args: InvokeArgs, context: ToolContext) {
+  const { GetFunctionConfigurationCommand } = await lambdaSdk();
   const target = args.qualifier ? `${args.function_name}:${args.qualifier}` : args.function_name;
   return callAws(`GetFunctionConfiguration ${target}`, () =>
     client.send(
@@ -99,8 +100,9 @@ async function runInvoke(args: InvokeArgs, context: ToolContext): Promise<Invoke
   const configuration = await getConfiguration(client, args, context);
   await settle(client, args.function_name, configuration, context);
   context.progress(`invoking ${args.function_name} (${args.invocation_type})`);
+  const invoke = await invokeCommand(args, args.invocation_type);
   const response = await callAws(`Invoke ${args.function_name}`, () =>
-    client.send(invokeCommand(args, args.invocation_type), { abortSignal: context.signal }),
+    client.send(invoke, { abortSignal: context.signal }),
   );
   return {
     function_name: args.function_name,
@@ -133,8 +135,9 @@ async function previewInvoke(args: InvokeArgs, context: ToolContext): Promise<To
   }
   // Lambda's own dry run checks the caller may invoke the function, without running it.
   const warnings: string[] = [];
+  const dryRun = await invokeCommand(args, 'DryRun');
   try {
-    await client.send(invokeCommand(args, 'DryRun'), { abortSignal: context.signal });
+    await client.send(dryRun, { abortSignal: context.signal });
   } catch (error) {
     warnings.push(`the DryRun invocation failed: ${(error as Error).name}: ${(error as Error).message}`);
   }

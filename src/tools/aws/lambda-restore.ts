@@ -1,12 +1,6 @@
 /** Undoing a Lambda update: the snapshot recorded before it, and putting configuration and code back. */
 import { stat } from 'node:fs/promises';
-import {
-  DeleteFunctionCommand,
-  type LambdaClient,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  type UpdateFunctionConfigurationRequest,
-} from '@aws-sdk/client-lambda';
+import type { LambdaClient, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { CreatedResource, ToolContext } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
@@ -14,6 +8,7 @@ import { type CodeBackup, readConfigurationSnapshot } from './lambda-backup.js';
 import { DIRECT_UPLOAD_LIMIT_BYTES, lambdaCodeSha256, shortSha } from './lambda-code.js';
 import { getFunction, settle, waitUpdated } from './lambda-function.js';
 import { codeFields } from './lambda-source.js';
+import { lambdaSdk } from './sdk.js';
 
 /** Recorded just before an existing function is changed: how to bring it back. */
 export const SNAPSHOT_TYPE = 'lambda:function-snapshot';
@@ -86,6 +81,7 @@ async function restoreCode(
       ...(backup.version_id ? { S3ObjectVersion: backup.version_id } : {}),
     };
   }
+  const { UpdateFunctionCodeCommand } = await lambdaSdk();
   context.progress(`restoring the previous code of ${functionName}`);
   await callAws(`UpdateFunctionCode ${functionName}`, () =>
     client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ...fields }), {
@@ -102,6 +98,7 @@ async function restoreCode(
 
 async function deleteVersion(resource: CreatedResource, context: ToolContext): Promise<string> {
   const [functionName, version] = resource.id.split(':');
+  const { DeleteFunctionCommand } = await lambdaSdk();
   try {
     await callAws(`DeleteFunction ${resource.id}`, () =>
       context.aws
@@ -132,6 +129,7 @@ async function restoreSnapshot(resource: CreatedResource, context: ToolContext):
     const previous = (await readConfigurationSnapshot(
       detail.configuration_snapshot,
     )) as Partial<UpdateFunctionConfigurationRequest>;
+    const { UpdateFunctionConfigurationCommand } = await lambdaSdk();
     await callAws(`UpdateFunctionConfiguration ${functionName}`, () =>
       client.send(new UpdateFunctionConfigurationCommand({ ...previous, FunctionName: functionName }), {
         abortSignal: context.signal,

@@ -1,6 +1,5 @@
 /** Where a function's new code comes from (a workspace zip or an S3 object), and its CodeSha256 before upload. */
 import { readFile, stat } from 'node:fs/promises';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
 import { type FieldError, fieldError } from '../field-error.js';
@@ -8,6 +7,7 @@ import { resolveInWorkspace } from '../workspace/paths.js';
 import { callAws, hasAwsCode } from './aws-error.js';
 import { DIRECT_UPLOAD_LIMIT_BYTES, lambdaCodeSha256, sha256Base64 } from './lambda-code.js';
 import type { CodeSourceArgs } from './lambda-schemas.js';
+import { s3Sdk } from './sdk.js';
 
 export type PreparedCode =
   | { kind: 'zip'; path: string; size: number; sha256: string }
@@ -52,6 +52,7 @@ export async function prepareCode(
   const bucket = args.s3_bucket as string;
   const key = args.s3_key as string;
   context.progress(`hashing s3://${bucket}/${key}`);
+  const { GetObjectCommand } = await s3Sdk();
   const object = await callAws(`GetObject s3://${bucket}/${key}`, () =>
     context.aws.s3(region).send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
       abortSignal: context.signal,
@@ -104,6 +105,7 @@ export async function inspectCode(
     }
   }
   const where = `s3://${args.s3_bucket}/${args.s3_key}`;
+  const { HeadObjectCommand } = await s3Sdk();
   try {
     const head = await context.aws
       .s3(region)

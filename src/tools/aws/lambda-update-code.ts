@@ -1,5 +1,5 @@
 /** update_lambda_code: replace an existing function's code, skipping the upload when its SHA-256 is unchanged. */
-import { type FunctionConfiguration, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { defineTool, type ToolContext } from '../define-tool.js';
 import { callAws } from './aws-error.js';
@@ -17,6 +17,7 @@ import { backupFields, recordSnapshot, undoUpdates, VERSION_TYPE } from './lambd
 import { checkCodeSource, codeSourceShape, functionNameSchema } from './lambda-schemas.js';
 import { codeFields, inspectCode, prepareCode } from './lambda-source.js';
 import { regionOf, regionSchema } from './regions.js';
+import { lambdaSdk } from './sdk.js';
 
 const updateLambdaCodeInput = z
   .strictObject({
@@ -69,6 +70,7 @@ async function runUpdateCode(args: UpdateCodeArgs, context: ToolContext): Promis
     `updating the code of ${name}: CodeSha256 ${shortSha(previous)} -> ${shortSha(code.sha256)}`,
   );
   const fields = await codeFields(code);
+  const { UpdateFunctionCodeCommand } = await lambdaSdk();
   const response = await callAws(`UpdateFunctionCode ${name}`, () =>
     client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ...fields, Publish: args.publish }), {
       abortSignal: context.signal,

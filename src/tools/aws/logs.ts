@@ -3,16 +3,13 @@
  * pattern. Applications log tokens and passwords more often than they should, so every message is
  * redacted before it reaches a result, as command output is.
  */
-import {
-  FilterLogEventsCommand,
-  GetLogEventsCommand,
-  type OutputLogEvent,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { z } from 'zod';
 import { redactor } from '../../guardrails/redaction.js';
 import { type AnyTool, defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
 import { regionSchema } from './regions.js';
+import { logsSdk } from './sdk.js';
 
 const MAX_EVENTS = 10_000;
 const DEFAULT_EVENTS = 200;
@@ -94,6 +91,7 @@ export const getLogEvents = defineTool({
   idempotent: true,
   preview: async (args) => readOnlyPreview(`read events of ${args.log_group_name} / ${args.log_stream_name}`),
   run: async (args, context) => {
+    const { GetLogEventsCommand } = await logsSdk();
     const client = context.aws.logs(args.region);
     const fromHead = args.start_from_head === true;
     let events: OutputLogEvent[] = [];
@@ -168,6 +166,7 @@ export const filterLogEvents = defineTool({
       `search ${args.log_group_name} for ${args.filter_pattern ? `"${args.filter_pattern}"` : 'all events'}`,
     ),
   run: async (args, context) => {
+    const { FilterLogEventsCommand } = await logsSdk();
     const client = context.aws.logs(args.region);
     const events: { timestamp?: string; log_stream_name: string; message: string; event_id: string }[] = [];
     let nextToken: string | undefined;

@@ -3,19 +3,12 @@
  * resource that does not exist (yet) has no tags; any other failure is left to the caller, which
  * reports the tags as unknown.
  */
-import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
-import {
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  type Tag as EcsTag,
-} from '@aws-sdk/client-ecs';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { GetBucketTaggingCommand } from '@aws-sdk/client-s3';
+import type { Tag as EcsTag } from '@aws-sdk/client-ecs';
 import type { Tag } from '../../guardrails/policy-rules.js';
 import type { ResourceTarget } from '../define-tool.js';
 import { callAws, hasAwsCode } from './aws-error.js';
 import type { AwsClientFactory } from './clients.js';
+import { ec2Sdk, ecsSdk, lambdaSdk, s3Sdk } from './sdk.js';
 
 /** One page: a resource with more tags than this is unusual, and AWS allows 50 per resource. */
 const EC2_TAG_PAGE = 100;
@@ -55,6 +48,7 @@ async function read(aws: AwsClientFactory, target: ResourceTarget, signal: Abort
   const options = { abortSignal: signal };
   switch (target.kind) {
     case 'ec2': {
+      const { DescribeTagsCommand } = await ec2Sdk();
       const answer = await aws.ec2(target.region).send(
         new DescribeTagsCommand({
           Filters: [{ Name: 'resource-id', Values: [target.id] }],
@@ -65,12 +59,14 @@ async function read(aws: AwsClientFactory, target: ResourceTarget, signal: Abort
       return (answer.Tags ?? []).flatMap((tag) => (tag.Key ? [[tag.Key, tag.Value ?? ''] as const] : []));
     }
     case 'ecs-cluster': {
+      const { DescribeClustersCommand } = await ecsSdk();
       const answer = await aws
         .ecs(target.region)
         .send(new DescribeClustersCommand({ clusters: [target.cluster], include: ['TAGS'] }), options);
       return ecsTags(answer.clusters?.[0]?.tags);
     }
     case 'ecs-service': {
+      const { DescribeServicesCommand } = await ecsSdk();
       const answer = await aws.ecs(target.region).send(
         new DescribeServicesCommand({
           cluster: target.cluster,
@@ -82,6 +78,7 @@ async function read(aws: AwsClientFactory, target: ResourceTarget, signal: Abort
       return ecsTags(answer.services?.[0]?.tags);
     }
     case 'ecs-task': {
+      const { DescribeTasksCommand } = await ecsSdk();
       const answer = await aws
         .ecs(target.region)
         .send(
@@ -91,12 +88,14 @@ async function read(aws: AwsClientFactory, target: ResourceTarget, signal: Abort
       return ecsTags(answer.tasks?.[0]?.tags);
     }
     case 'lambda-function': {
+      const { GetFunctionCommand } = await lambdaSdk();
       const answer = await aws
         .lambda(target.region)
         .send(new GetFunctionCommand({ FunctionName: target.name }), options);
       return Object.entries(answer.Tags ?? {});
     }
     case 's3-bucket': {
+      const { GetBucketTaggingCommand } = await s3Sdk();
       const answer = await aws
         .s3(target.region)
         .send(new GetBucketTaggingCommand({ Bucket: target.bucket }), options);

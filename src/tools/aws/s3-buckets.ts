@@ -1,21 +1,10 @@
 /** Bucket-level S3 steps shared by the S3 tools: probe, create safely, empty and delete. */
-import {
-  type BucketLocationConstraint,
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  HeadBucketCommand,
-  ListObjectVersionsCommand,
-  type ObjectIdentifier,
-  PutBucketEncryptionCommand,
-  PutBucketOwnershipControlsCommand,
-  PutPublicAccessBlockCommand,
-  waitUntilBucketExists,
-} from '@aws-sdk/client-s3';
+import type { BucketLocationConstraint, ObjectIdentifier } from '@aws-sdk/client-s3';
 import { CopilotError } from '../../errors/copilot-error.js';
 import type { ToolContext } from '../define-tool.js';
 import { fieldError } from '../field-error.js';
 import { callAws, hasAwsCode, isAwsServiceError, wrapAwsError } from './aws-error.js';
+import { s3Sdk } from './sdk.js';
 
 /** What HeadBucket says about a name: free, ours (and where), or taken by an account we cannot read. */
 export type BucketProbe =
@@ -64,6 +53,7 @@ export async function probeBucket(
   bucket: string,
   region: string,
 ): Promise<BucketProbe> {
+  const { HeadBucketCommand } = await s3Sdk();
   try {
     const head = await context.aws
       .s3(region)
@@ -105,6 +95,8 @@ async function secureNewBucket(
   region: string,
   blockPublicAccess: boolean,
 ): Promise<void> {
+  const { PutBucketEncryptionCommand, PutBucketOwnershipControlsCommand, PutPublicAccessBlockCommand } =
+    await s3Sdk();
   const s3 = context.aws.s3(region);
   const options = { abortSignal: context.signal };
   if (blockPublicAccess) {
@@ -157,6 +149,7 @@ export async function ensureBucket(
 ): Promise<{ region: string; operation: BucketOperation }> {
   const probe = await probeBucket(context, bucket, region);
   if (probe.state === 'owned') return { region: probe.region, operation: 'exists' };
+  const { CreateBucketCommand, waitUntilBucketExists } = await s3Sdk();
   const s3 = context.aws.s3(region);
   try {
     // us-east-1 is the one region that rejects an explicit LocationConstraint.
@@ -189,6 +182,7 @@ export async function ensureBucket(
 
 /** Deletes every object version and delete marker, page by page, so the bucket can be deleted. */
 export async function emptyBucket(context: ToolContext, bucket: string, region: string): Promise<number> {
+  const { DeleteObjectsCommand, ListObjectVersionsCommand } = await s3Sdk();
   const s3 = context.aws.s3(region);
   const options = { abortSignal: context.signal };
   let deleted = 0;
@@ -235,6 +229,7 @@ export async function emptyBucket(context: ToolContext, bucket: string, region: 
 
 /** Empties and deletes a bucket; a bucket that is already gone counts as done. */
 export async function deleteBucket(context: ToolContext, bucket: string, region: string): Promise<string> {
+  const { DeleteBucketCommand } = await s3Sdk();
   try {
     const deleted = await emptyBucket(context, bucket, region);
     await context.aws

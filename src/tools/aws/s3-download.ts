@@ -5,7 +5,6 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defineTool, type ToolPreview } from '../define-tool.js';
 import { type FieldError, fieldError } from '../field-error.js';
@@ -14,6 +13,7 @@ import { regionOf, regionSchema } from './regions.js';
 import { callS3 } from './s3-buckets.js';
 import { bucketNameSchema, objectKeySchema } from './s3-names.js';
 import { bareEtag } from './s3-objects.js';
+import { s3Sdk } from './sdk.js';
 
 export interface DownloadS3Result {
   bucket_name: string;
@@ -75,6 +75,7 @@ export const downloadS3 = defineTool({
     await checkTarget(path, args.file_path, args.overwrite);
     await mkdir(dirname(path), { recursive: true });
     const target = `s3://${args.bucket_name}/${args.object_name}`;
+    const { GetObjectCommand } = await s3Sdk();
     const object = await callS3(`GetObject ${target}`, () =>
       context.aws
         .s3(regionOf(args, context))

@@ -1,11 +1,11 @@
 /** list_s3_objects: the keys of a bucket (optionally under a prefix), page after page up to a limit. */
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { regionOf, regionSchema } from './regions.js';
 import { callS3 } from './s3-buckets.js';
 import { bucketNameSchema } from './s3-names.js';
 import { bareEtag } from './s3-objects.js';
+import { s3Sdk } from './sdk.js';
 
 export interface ListedObject {
   key: string;
@@ -44,6 +44,7 @@ export const listS3Objects = defineTool({
   preview: async (args) =>
     readOnlyPreview(`list up to ${args.max_keys} objects of s3://${args.bucket_name}/${args.prefix ?? ''}`),
   run: async (args, context): Promise<ListS3ObjectsResult> => {
+    const { ListObjectsV2Command } = await s3Sdk();
     const s3 = context.aws.s3(regionOf(args, context));
     const objects: ListedObject[] = [];
     let token: string | undefined;

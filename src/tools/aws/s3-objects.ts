@@ -2,12 +2,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { GetBucketVersioningCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { ToolContext } from '../define-tool.js';
 import { fieldError } from '../field-error.js';
 import { isAwsServiceError } from './aws-error.js';
 import { callS3, wrapS3Error } from './s3-buckets.js';
+import { s3Sdk, s3UploadSdk } from './sdk.js';
 
 const MIB = 1024 * 1024;
 /** Files above this size go up in parts, so one failed request does not resend the whole file. */
@@ -91,6 +90,7 @@ export async function headObject(
   key: string,
   region: string,
 ): Promise<ObjectState | undefined> {
+  const { HeadObjectCommand } = await s3Sdk();
   try {
     const head = await context.aws
       .s3(region)
@@ -104,6 +104,7 @@ export async function headObject(
 
 /** Whether overwritten objects keep their previous version (only when versioning is Enabled). */
 export async function isVersioned(context: ToolContext, bucket: string, region: string): Promise<boolean> {
+  const { GetBucketVersioningCommand } = await s3Sdk();
   const versioning = await callS3(`GetBucketVersioning ${bucket}`, () =>
     context.aws
       .s3(region)
@@ -148,6 +149,7 @@ export async function uploadFile(context: ToolContext, request: UploadRequest): 
     ...(request.cacheControl ? { CacheControl: request.cacheControl } : {}),
   };
   if (!isMultipart(request.size)) {
+    const { PutObjectCommand } = await s3Sdk();
     const body = await readFile(request.path);
     const output = await callS3(`PutObject ${target}`, () =>
       s3.send(new PutObjectCommand({ ...params, Body: body }), { abortSignal: context.signal }),
@@ -159,6 +161,7 @@ export async function uploadFile(context: ToolContext, request: UploadRequest): 
       versionId: realVersion(output.VersionId),
     };
   }
+  const { Upload } = await s3UploadSdk();
   const abortController = new AbortController();
   const onAbort = () => abortController.abort(context.signal.reason);
   context.signal.addEventListener('abort', onAbort, { once: true });

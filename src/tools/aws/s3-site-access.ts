@@ -1,17 +1,10 @@
 /** Opens one bucket to the public as a website, recording each previous setting so rollback restores it. */
-import {
-  DeletePublicAccessBlockCommand,
-  GetBucketPolicyCommand,
-  GetBucketWebsiteCommand,
-  GetPublicAccessBlockCommand,
-  PutBucketPolicyCommand,
-  PutBucketWebsiteCommand,
-  type WebsiteConfiguration,
-} from '@aws-sdk/client-s3';
+import type { WebsiteConfiguration } from '@aws-sdk/client-s3';
 import type { ToolContext } from '../define-tool.js';
 import { hasAwsCode } from './aws-error.js';
 import { callS3, wrapS3Error } from './s3-buckets.js';
 import { S3_RESOURCE } from './s3-undo.js';
+import { s3Sdk } from './sdk.js';
 
 /** Statement id of the public-read grant this tool adds; other statements of a policy are kept. */
 export const PUBLIC_READ_SID = 'AwsCopilotPublicRead';
@@ -62,6 +55,14 @@ export async function openBucketAsWebsite(
   region: string,
   website: WebsiteConfiguration,
 ): Promise<void> {
+  const {
+    DeletePublicAccessBlockCommand,
+    GetBucketPolicyCommand,
+    GetBucketWebsiteCommand,
+    GetPublicAccessBlockCommand,
+    PutBucketPolicyCommand,
+    PutBucketWebsiteCommand,
+  } = await s3Sdk();
   const s3 = context.aws.s3(region);
   const options = { abortSignal: context.signal };
   const record = (type: string, previous: unknown) =>

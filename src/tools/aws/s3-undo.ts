@@ -1,17 +1,9 @@
 /** Compensation for every S3 tool: walks what a call recorded, newest first, and puts it back. */
-import {
-  DeleteBucketPolicyCommand,
-  DeleteBucketWebsiteCommand,
-  DeleteObjectCommand,
-  type PublicAccessBlockConfiguration,
-  PutBucketPolicyCommand,
-  PutBucketWebsiteCommand,
-  PutPublicAccessBlockCommand,
-  type WebsiteConfiguration,
-} from '@aws-sdk/client-s3';
+import type { PublicAccessBlockConfiguration, WebsiteConfiguration } from '@aws-sdk/client-s3';
 import type { CreatedResource, ToolContext } from '../define-tool.js';
 import { hasAwsCode } from './aws-error.js';
 import { callS3, deleteBucket, wrapS3Error } from './s3-buckets.js';
+import { s3Sdk } from './sdk.js';
 
 /** Resource types the S3 tools record; `detail.previous` holds the value to restore (null: there was none). */
 export const S3_RESOURCE = {
@@ -34,6 +26,7 @@ async function undoObject(context: ToolContext, detail: Detail, region: string):
   const target = `s3://${detail.bucket}/${detail.key}`;
   if (detail.existed_before && !detail.version_id)
     return `cannot restore the previous content of ${target}: bucket versioning was off, so the overwrite is permanent`;
+  const { DeleteObjectCommand } = await s3Sdk();
   try {
     await context.aws.s3(region).send(
       new DeleteObjectCommand({
@@ -58,6 +51,13 @@ async function undoSetting(
   detail: Detail,
   region: string,
 ): Promise<string> {
+  const {
+    DeleteBucketPolicyCommand,
+    DeleteBucketWebsiteCommand,
+    PutBucketPolicyCommand,
+    PutBucketWebsiteCommand,
+    PutPublicAccessBlockCommand,
+  } = await s3Sdk();
   const s3 = context.aws.s3(region);
   const options = { abortSignal: context.signal };
   const Bucket = detail.bucket;

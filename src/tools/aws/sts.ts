@@ -1,9 +1,9 @@
 /** STS: who the configured credentials belong to (preflight's credential check). */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { z } from 'zod';
 import { defineTool, readOnlyPreview } from '../define-tool.js';
 import { callAws } from './aws-error.js';
 import { regionSchema } from './regions.js';
+import { stsSdk } from './sdk.js';
 
 export const getCallerIdentity = defineTool({
   name: 'get_caller_identity',
@@ -15,6 +15,7 @@ export const getCallerIdentity = defineTool({
   idempotent: true,
   preview: async () => readOnlyPreview('read the identity of the configured AWS credentials'),
   run: async (args, context) => {
+    const { GetCallerIdentityCommand } = await stsSdk();
     const identity = await callAws('GetCallerIdentity', () =>
       context.aws.sts(args.region).send(new GetCallerIdentityCommand({}), { abortSignal: context.signal }),
     );

@@ -3,13 +3,12 @@
  * whose user data downloads it (presigned URL), installs the requirements and runs uvicorn.
  * The same package already running on a live instance is left alone.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { launchEc2 } from '../aws/ec2.js';
 import { launchInput } from '../aws/ec2-launch-input.js';
 import { regionOf, regionSchema } from '../aws/regions.js';
 import { bucketNameSchema } from '../aws/s3-names.js';
+import { s3PresignerSdk, s3Sdk } from '../aws/sdk.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import {
   APP_TAG,
@@ -189,6 +188,7 @@ export const deployEc2Repo = defineTool({
         };
       }
       await stageObject(args.staging_bucket, key, pkg.zip_file, region, context);
+      const [{ GetObjectCommand }, { getSignedUrl }] = await Promise.all([s3Sdk(), s3PresignerSdk()]);
       const artifactUrl = await getSignedUrl(
         context.aws.s3(region),
         new GetObjectCommand({ Bucket: args.staging_bucket, Key: key }),
