@@ -95,7 +95,9 @@ export function renderChart(series: Series[], title: string): string {
       ? [`<text x="${WIDTH / 2}" y="${height / 2}" text-anchor="middle">no series in this run</text>`]
       : [...panels.values()].flatMap((lines, index) => panel(lines, 24 + index * PANEL_HEIGHT));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12" role="img">`,
+    // Screen readers (and Biome's accessibility lint) need the chart's name as its title.
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
     ...body,

@@ -1,13 +1,16 @@
 /**
  * The deploy benchmark's baseline: what a careful person's script does to deploy the sample app
- * to Lambda, with no agents: the preflight commands, one package, the AWS SDK calls.
+ * to Lambda, with no agents: the preflight commands, one package of the committed backend, the
+ * AWS SDK calls.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
+import { checkoutRepository } from '../../src/tools/github/checkout.js';
 import { buildLambdaPackage } from '../../src/tools/github/lambda-package.js';
 import { resolvePnpm } from '../../src/tools/workspace/pnpm-client.js';
 import { loadReplayClasses, type RecordedCommand, renameDeep, replayCommands } from './sdk-recorder.js';
@@ -51,16 +54,31 @@ export async function plainDeploy(input: PlainDeployInput): Promise<PlainDeployR
   });
   await run('python3', ['-m', 'compileall', '-q', 'backend'], { cwd: dir, env });
   const packaged = performance.now();
-  const pkg = await buildLambdaPackage({
-    sourceDir: join(dir, 'backend'),
-    git: true,
-    runtime: 'python3.12',
-    zipPath: join(input.workspace, `${input.repo}.zip`),
-    dataDir: input.dataDir,
-    signal: new AbortController().signal,
-    progress: () => {},
-  });
-  const zip = await readFile(pkg.zip_path);
+  // The packaging the tool does: a clean checkout of the commit, its backend zipped (once, where
+  // the agents' dry run and run each check out).
+  const signal = new AbortController().signal;
+  const workDir = await mkdtemp(join(tmpdir(), 'plain-deploy-'));
+  let zip: Buffer;
+  try {
+    const checkout = await checkoutRepository({
+      repo: input.repo,
+      workDir,
+      workspace: input.workspace,
+      signal,
+    });
+    const pkg = await buildLambdaPackage({
+      sourceDir: join(checkout.dir, 'backend'),
+      git: checkout.git,
+      runtime: 'python3.12',
+      zipPath: join(input.workspace, `${input.repo}.zip`),
+      dataDir: input.dataDir,
+      signal,
+      progress: () => {},
+    });
+    zip = await readFile(pkg.zip_path);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
   const calling = performance.now();
   await replayCommands(input.commands, classes, {
     endpoint: input.endpoint,

@@ -45,7 +45,7 @@ export function DeploymentProgress({ item }: { item: DeploymentItem }) {
           <p>
             <strong className={`status status-${end.status}`}>Status: {end.status}</strong>
           </p>
-          <p>{end.summary}</p>
+          {/* The summary itself is the assistant's closing message, right below the card. */}
           {end.url ? (
             <p>
               URL:{' '}
