@@ -68,6 +68,27 @@ export function describeStoreConformance(name: string, options: ConformanceOptio
       expect(await store.events.listAfter(id(), 0)).toEqual([]);
     });
 
+    it('numbers each session on its own when many sessions append at once', async () => {
+      const sessions = Array.from({ length: 5 }, () => id());
+      // Interleaved: session 0 event 0, session 1 event 0, ..., session 0 event 1, ...
+      const appended = await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          store.events.append(sessions[index % 5] as string, 'message-delta', {
+            index,
+            detail: { nested: [index], text: 'it\'s "quoted"' },
+          }),
+        ),
+      );
+      for (const [position, sessionId] of sessions.entries()) {
+        const mine = appended.filter((_, index) => index % 5 === position);
+        expect(mine.map((event) => event.seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        // Each number stands for the event it was handed out with.
+        const stored = await store.events.listAfter(sessionId, 0);
+        for (const event of mine)
+          expect(stored.find((row) => row.seq === event.seq)?.payload).toEqual(event.payload);
+      }
+    });
+
     it('records deployments per user with an ordered journal', async () => {
       const deployment = await store.deployments.create({
         id: id(),

@@ -1,7 +1,8 @@
 /** Sessions, their transcripts and their protocol events, in SQL. */
 import type { EventRecord, EventRepository, SessionRecord, SessionRepository, TurnRecord } from '../ports.js';
+import { EventAppendBatcher } from './event-appends.js';
 import type { SqlPool } from './pool.js';
-import { iso, json, optional } from './rows.js';
+import { iso, optional } from './rows.js';
 
 interface SessionRow {
   id: string;
@@ -103,22 +104,14 @@ export class SqlSessionRepository implements SessionRepository {
 }
 
 export class SqlEventRepository implements EventRepository {
-  constructor(private readonly pool: SqlPool) {}
+  private readonly appends: EventAppendBatcher;
 
-  async append(sessionId: string, type: string, payload: unknown): Promise<EventRecord> {
-    // Number and row in one statement: events are the most frequent write of a turn (every
-    // streamed delta), and on the embedded store each statement is a round trip of its own.
-    const result = await this.pool.query<{ seq: string | number; at: Date | string }>(
-      `WITH counter AS (
-         INSERT INTO sequence_counters (scope, value) VALUES ($1, 1)
-         ON CONFLICT (scope) DO UPDATE SET value = sequence_counters.value + 1 RETURNING value
-       )
-       INSERT INTO events (session_id, seq, type, payload, at)
-       SELECT $2::text, counter.value, $3::text, $4::jsonb, now() FROM counter RETURNING seq, at`,
-      [`event:${sessionId}`, sessionId, type, json(payload)],
-    );
-    const row = result.rows[0];
-    return { sessionId, seq: Number(row?.seq), type, payload, at: iso(row?.at) };
+  constructor(private readonly pool: SqlPool) {
+    this.appends = new EventAppendBatcher(pool);
+  }
+
+  append(sessionId: string, type: string, payload: unknown): Promise<EventRecord> {
+    return this.appends.append(sessionId, type, payload);
   }
 
   async listAfter(sessionId: string, afterSeq: number, limit = 10_000): Promise<EventRecord[]> {
