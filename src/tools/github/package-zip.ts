@@ -33,6 +33,8 @@ const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
 /** How many files ahead of the writer may be in flight: bounds memory to about 2 × 8 × 8 MiB. */
 const LOOKAHEAD = 8;
 const FLUSH_BYTES = 1024 * 1024;
+/** zlib's smallest output chunk. */
+const MIN_CHUNK = 64;
 
 const deflate = promisify(deflateRaw);
 
@@ -83,7 +85,12 @@ async function prepare(entry: ZipEntry): Promise<Prepared> {
     if (size > IN_MEMORY_LIMIT) return { kind: 'stream', entry, handle, size };
     const content = await handle.readFile();
     await handle.close();
-    const compressed = await deflate(content, { level: COMPRESSION_LEVEL });
+    // One output chunk about the input's size: the default 16 KiB chunks bounce a large file
+    // between the thread pool and the main thread hundreds of times.
+    const compressed = await deflate(content, {
+      level: COMPRESSION_LEVEL,
+      chunkSize: Math.max(MIN_CHUNK, content.length + 1024),
+    });
     const stored = compressed.length >= content.length;
     const data = stored ? content : compressed;
     const record = recordFor(entry, {
