@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { profileNodeCommand, profileNote } from './lib/cpu-profile.js';
 import type { Benchmark, Metric, Target } from './lib/result.js';
+import { buildDist } from './lib/serve-under-test.js';
 import { median, metricFromSamples, percentile, round } from './lib/stats.js';
 
 const run = promisify(execFile);
@@ -37,10 +38,8 @@ async function wallTime(args: string[], env: NodeJS.ProcessEnv): Promise<number>
 export const benchmark: Benchmark = async (context) => {
   const spawns = context.quick ? 3 : 15;
   context.log('building dist/ (npm run build) so the CLI measured is the current source ...');
-  await run('npm', ['run', 'build', '--silent'], { cwd: ROOT }).catch((error: { stdout?: string }) => {
-    // tsc still emits on type errors (another change in progress); the spawns below show if it runs.
-    context.log(`npm run build reported errors; measuring what it emitted:\n${error.stdout ?? ''}`);
-  });
+  // tsc still emits on type errors; the spawns below show whether what it emitted runs.
+  await buildDist(context.log);
   // A data folder of its own: the commands must not read or lock the person's.
   const env = { ...process.env, AWS_COPILOT_DATA_DIR: await mkdtemp(join(context.workDir, 'data-')) };
 

@@ -7,9 +7,9 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { profileNodeCommand, profileNote } from './lib/cpu-profile.js';
 import type { BenchContext, Benchmark, Metric } from './lib/result.js';
+import { createDatabase } from './lib/serve-under-test.js';
 import { median, metricFromSamples } from './lib/stats.js';
 
 const run = promisify(execFile);
@@ -34,20 +34,6 @@ async function startStore(input: DriverInput): Promise<DriverOutput> {
     env: { ...process.env, AWS_COPILOT_LOG_LEVEL: 'error' },
   });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as DriverOutput;
-}
-
-/** An empty database on the run's server, for one first start. */
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 interface Side {

@@ -2,41 +2,18 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, type GetFunctionCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll } from 'vitest';
 import { ZipFile } from 'yazl';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/sandbox.js';
 import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
 import type { ToolEnvelope } from '../../src/tools/envelope.js';
 import { createToolHarness, sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { createLambdaExecutionRole } from './execution-role.js';
 
 /** The emulator refuses a function whose execution role does not exist, so each test file makes one. */
-export async function createExecutionRole(): Promise<string> {
-  const iam = new IAMClient({
-    region: 'us-east-1',
-    endpoint: sandboxEndpoint(),
-    credentials: SANDBOX_CREDENTIALS,
-  });
-  try {
-    const answer = await iam.send(
-      new CreateRoleCommand({
-        RoleName: uniqueName('lambda-exec'),
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        }),
-      }),
-    );
-    const arn = answer.Role?.Arn;
-    if (!arn) throw new Error('CreateRole returned no ARN');
-    return arn;
-  } finally {
-    iam.destroy();
-  }
+export function createExecutionRole(): Promise<string> {
+  return createLambdaExecutionRole(sandboxEndpoint(), uniqueName('lambda-exec'));
 }
 
 /** Writes a zip of `files` into the harness workspace; equal files give byte-equal zips. */
