@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isCopilotError } from '../../src/errors/copilot-error.js';
 import { describeStoreConformance } from '../../src/store/conformance/store-conformance.js';
+import { nextSequence } from '../../src/store/mongodb/documents.js';
 import { LATEST_MONGO_SCHEMA_VERSION } from '../../src/store/mongodb/migrations.js';
 import { openMongoStore } from '../../src/store/mongodb/open-mongo-store.js';
 import type { Store } from '../../src/store/ports.js';
@@ -150,5 +151,18 @@ describe('mongodb store', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('hands out every number of a new sequence exactly once when many callers start it at once', async () => {
+    // Concurrent upserts of a missing counter came back with no document on SecantusDB, so the
+    // first appends of a session could get NaN and lose a number; this hits that race every round.
+    const db = raw.db(`seq_${randomUUID().replace(/-/g, '')}`);
+    await db.createCollection('counters');
+    for (let round = 0; round < 10; round += 1) {
+      const scope = `event:${randomUUID()}`;
+      const numbers = await Promise.all(Array.from({ length: 30 }, () => nextSequence(db, scope)));
+      expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+    }
+    await db.dropDatabase();
   });
 });

@@ -52,20 +52,26 @@ interface CounterDocument {
 /**
  * Atomically takes the next number of a named sequence (per session turns, events, journal): an
  * $inc on one counter document, so concurrent callers never share or skip a number.
+ *
+ * The counter is created by a plain insert, not by an upsert on the $inc: concurrent upserts of a
+ * new scope can be answered with no document by some MongoDB-wire servers (SecantusDB does) even
+ * though the increment was applied, which lost the number. An $inc on an existing document always
+ * returns it, and a duplicate insert only means another caller created it first.
  */
 export async function nextSequence(db: Db, scope: string): Promise<number> {
   const counters: Collection<CounterDocument> = db.collection(COLLECTIONS.counters);
-  for (let attempt = 0; ; attempt += 1) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const counter = await counters.findOneAndUpdate(
+      { _id: scope },
+      { $inc: { value: 1 } },
+      { returnDocument: 'after' },
+    );
+    if (counter) return Number(counter.value);
     try {
-      const counter = await counters.findOneAndUpdate(
-        { _id: scope },
-        { $inc: { value: 1 } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return Number(counter?.value);
+      await counters.insertOne({ _id: scope, value: 0 });
     } catch (error) {
-      // Two first upserts of one scope can race to insert; the loser retries as an update.
-      if (!isDuplicateKey(error) || attempt >= 3) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
+  throw new Error(`the sequence counter "${scope}" could not be created or incremented`);
 }
