@@ -9,8 +9,9 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Command } from '@langchain/langgraph';
 import { CopilotError } from '../errors/copilot-error.js';
 import { redactor } from '../guardrails/redaction.js';
-import type { AgentEvent, InterruptAnswer } from '../protocol/events.js';
+import type { AgentEvent } from '../protocol/events.js';
 import { interruptAnswerSchema } from '../protocol/events.js';
+import type { EventRecord } from '../store/ports.js';
 import { telemetryFor } from '../telemetry/create-telemetry.js';
 import { observeGraph } from '../telemetry/observe.js';
 import { buildDeployGraph } from './deploy/graph.js';
@@ -21,6 +22,7 @@ import { routeMessage, type Workflow } from './router.js';
 import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
 import { say } from './say.js';
 import { buildToolGraph } from './tool/graph.js';
+import { durabilityOf, recordTurnInput, type TurnInput, unfinishedTurn } from './turn-journal.js';
 
 export type EventListener = (event: AgentEvent & { seq: number; session_id: string }) => void;
 
@@ -44,7 +46,18 @@ interface WorkflowGraph {
   getState(config: Record<string, unknown>): Promise<{
     next: readonly string[];
     tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }>;
+    config?: { configurable?: { checkpoint_id?: string } };
   }>;
+}
+
+/** Where a workflow thread stands between turns. */
+interface ThreadState {
+  /** The checkpoint it is at; null before its first. */
+  checkpointId: string | null;
+  /** What it waits for when it paused for the person (a form, credentials, an approval). */
+  waitingFor: unknown;
+  /** Steps are due that no person holds up: the process died mid-turn. */
+  unfinishedSteps: boolean;
 }
 
 /** The agent that routes each message (its `route` step shows as a node like the workflows' own). */
@@ -121,12 +134,13 @@ export class ChatSessions {
       status: 'ok',
       latency_ms: Date.now() - routing,
     });
-    if (current && (await this.isWaiting(current))) {
+    const currentState = current && (await this.threadState(current));
+    if (current && currentState?.waitingFor !== undefined) {
       // A new deploy or ECS request switches topic; anything else belongs to the paused workflow.
       const switching = (workflow === 'deploy' || workflow === 'ecs') && workflow !== current.workflow;
       if (!switching) {
         await this.runtime.store.sessions.appendTurn(input.userId, userTurn);
-        const waitingFor = await this.waitingValue(current);
+        const { waitingFor } = currentState;
         if ((waitingFor as { type?: string } | undefined)?.type === 'approval') {
           // Chat text never answers an approval: only the explicit approve/reject does.
           await say(
@@ -135,9 +149,10 @@ export class ChatSessions {
           );
           return { sessionId, workflow: current.workflow, status: 'waiting', waitingFor };
         }
-        return this.resume(current, context, { kind: 'form', form_id: 'chat', values: {} }, [
-          new HumanMessage(text),
-        ]);
+        return this.run(current, context, {
+          input: { kind: 'answer', answer: { kind: 'form', form_id: 'chat', values: {} }, text },
+          from: currentState.checkpointId,
+        });
       }
     }
     // The choice goes out before the bookkeeping writes: under load every store round trip ahead
@@ -151,7 +166,7 @@ export class ChatSessions {
       await this.chatReply(context, text);
       return { sessionId, workflow, status: 'done' };
     }
-    return this.run(pointer, context, { messages: [new HumanMessage(text)] });
+    return this.run(pointer, context, { input: { kind: 'message', text }, from: null });
   }
 
   /** Resumes a paused workflow with the person's answer (form values, an approval, credentials stored). */
@@ -172,7 +187,8 @@ export class ChatSessions {
     const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
     if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
     const current = await this.activeThread(session.id);
-    if (!current || !(await this.isWaiting(current))) {
+    const state = current && (await this.threadState(current));
+    if (!current || state?.waitingFor === undefined) {
       throw new CopilotError('conflict', 'nothing in this session is waiting for an answer');
     }
     // The person's words in an approval are stored (decision record, checkpoint): redacted first;
@@ -183,18 +199,22 @@ export class ChatSessions {
         : parsed.data.kind === 'form'
           ? {
               ...parsed.data,
-              values: await sealFormSecrets(parsed.data.values, await this.waitingValue(current), (clear) =>
+              values: await sealFormSecrets(parsed.data.values, state.waitingFor, (clear) =>
                 this.runtime.secrets.seal(input.userId, clear),
               ),
             }
           : parsed.data;
-    return this.resume(current, this.contextFor(session.id, input.userId, input.listener), answer, []);
+    return this.run(current, this.contextFor(session.id, input.userId, input.listener), {
+      input: { kind: 'answer', answer },
+      from: state.checkpointId,
+    });
   }
 
   /**
-   * Continues a workflow that stopped mid-run (the process died): the graph restarts the node it
-   * was in from its last checkpoint, and the deployment journal keeps finished steps from running
-   * again. Returns undefined when nothing was running.
+   * Continues a workflow that stopped mid-run (the process died): a turn saved step by step
+   * restarts the step it was in from its last checkpoint, and the deployment journal keeps
+   * finished steps from running again; a turn saved only at its end (see turn-journal.ts) runs
+   * again from its start. Returns undefined when nothing was running.
    */
   async continueInterrupted(input: {
     userId: string;
@@ -203,37 +223,39 @@ export class ChatSessions {
   }): Promise<TurnResult | undefined> {
     const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
     if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
-    const current = await this.activeThread(session.id);
+    const records = await this.runtime.store.events.listAfter(session.id, 0);
+    const current = lastThread(records);
     if (!current) return undefined;
-    const state = await this.graphOf(current).getState({ configurable: { thread_id: current.threadId } });
-    const pausedForPerson = state.tasks.some((task) => task.interrupts.length > 0);
-    if (state.next.length === 0 || pausedForPerson) return undefined;
-    return this.run(current, this.contextFor(session.id, input.userId, input.listener), null);
+    const state = await this.threadState(current);
+    const context = this.contextFor(session.id, input.userId, input.listener);
+    if (state.unfinishedSteps)
+      return this.run(current, context, { input: 'continued', from: state.checkpointId });
+    const unfinished = unfinishedTurn(records, current.threadId, state.checkpointId);
+    if (!unfinished) return undefined;
+    return this.run(current, context, { input: unfinished.input, from: state.checkpointId, replayed: true });
   }
 
-  private async resume(
+  private async run(
     pointer: ThreadPointer,
     context: SessionContext,
-    answer: InterruptAnswer,
-    messages: HumanMessage[],
+    turn: { input: TurnInput | 'continued'; from: string | null; replayed?: boolean },
   ): Promise<TurnResult> {
-    const resume = answer.kind === 'form' ? { values: answer.values } : answer;
-    return this.run(
-      pointer,
-      context,
-      new Command({ resume, ...(messages.length > 0 ? { update: { messages } } : {}) }),
-    );
-  }
-
-  private async run(pointer: ThreadPointer, context: SessionContext, input: unknown): Promise<TurnResult> {
-    const config = this.configFor(pointer, context);
+    const durability = durabilityOf(turn.input);
+    const config = { ...this.configFor(pointer, context), durability };
+    if (turn.input !== 'continued' && !turn.replayed) {
+      await recordTurnInput(this.runtime.store, context.sessionId, {
+        thread_id: pointer.threadId,
+        from_checkpoint: turn.from,
+        input: turn.input,
+      });
+    }
     const observed = await observeGraph(telemetryFor(this.runtime), {
       sessionId: context.sessionId,
       correlationId: pointer.threadId,
       workflow: pointer.workflow,
     });
     try {
-      await observed.run(() => this.graphOf(pointer).invoke(input, config));
+      await observed.run(() => this.graphOf(pointer).invoke(graphInput(turn.input), config));
     } catch (error) {
       await observed.fail(error);
       const copilot = error instanceof CopilotError ? error : undefined;
@@ -244,8 +266,7 @@ export class ChatSessions {
       });
       return { sessionId: context.sessionId, workflow: pointer.workflow, status: 'done' };
     }
-    const state = await this.graphOf(pointer).getState(config);
-    const waitingFor = state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
+    const { waitingFor } = await this.threadState(pointer);
     await observed.end(waitingFor ? 'waiting' : 'ok');
     return {
       sessionId: context.sessionId,
@@ -262,22 +283,19 @@ export class ChatSessions {
     };
   }
 
-  private async waitingValue(pointer: ThreadPointer): Promise<unknown> {
+  private async threadState(pointer: ThreadPointer): Promise<ThreadState> {
     const state = await this.graphOf(pointer).getState({ configurable: { thread_id: pointer.threadId } });
-    return state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
-  }
-
-  private async isWaiting(pointer: ThreadPointer): Promise<boolean> {
-    const state = await this.graphOf(pointer).getState({ configurable: { thread_id: pointer.threadId } });
-    return state.next.length > 0;
+    const waitingFor = state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
+    return {
+      checkpointId: state.config?.configurable?.checkpoint_id ?? null,
+      waitingFor,
+      unfinishedSteps: state.next.length > 0 && !state.tasks.some((task) => task.interrupts.length > 0),
+    };
   }
 
   /** The workflow thread this session started last, read back from its stored events. */
   private async activeThread(sessionId: string): Promise<ThreadPointer | undefined> {
-    const events = await this.runtime.store.events.listAfter(sessionId, 0);
-    const last = events.filter((event) => event.type === 'thread-start').at(-1);
-    const pointer = last?.payload as ThreadPointer | undefined;
-    return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
+    return lastThread(await this.runtime.store.events.listAfter(sessionId, 0));
   }
 
   private async createSession(userId: string, id: string, text: string): Promise<void> {
@@ -328,4 +346,23 @@ export class ChatSessions {
     if (answer.trim()) await context.emit({ type: 'message-end', role: 'assistant', text: answer });
     else await say(context, help);
   }
+}
+
+/** The workflow thread a session's events started last; the chat workflow has none. */
+function lastThread(records: EventRecord[]): ThreadPointer | undefined {
+  const last = records.filter((record) => record.type === 'thread-start').at(-1);
+  const pointer = last?.payload as ThreadPointer | undefined;
+  return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
+}
+
+/** What the graph is invoked with for a turn's input. */
+function graphInput(input: TurnInput | 'continued'): unknown {
+  if (input === 'continued') return null;
+  if (input.kind === 'message') return { messages: [new HumanMessage(input.text)] };
+  const { answer } = input;
+  const resume = answer.kind === 'form' ? { values: answer.values } : answer;
+  return new Command({
+    resume,
+    ...(input.text ? { update: { messages: [new HumanMessage(input.text)] } } : {}),
+  });
 }

@@ -17,8 +17,11 @@ export function observedNode<S, U>(
     const session = sessionContextOf(config);
     const runtime = runtimeOf(config);
     const started = Date.now();
-    await session.emit({ type: 'node-start', node, agent });
-    const observed = await observeNode(telemetryFor(runtime), { sessionId: session.sessionId, agent, node });
+    // The session's event and the telemetry record go to separate sinks: written side by side.
+    const [, observed] = await Promise.all([
+      session.emit({ type: 'node-start', node, agent }),
+      observeNode(telemetryFor(runtime), { sessionId: session.sessionId, agent, node }),
+    ]);
     let status: 'ok' | 'error' = 'ok';
     let paused = false;
     try {
@@ -33,8 +36,10 @@ export function observedNode<S, U>(
       await observed.fail(error);
       throw error;
     } finally {
-      await session.emit({ type: 'node-end', node, agent, status, latency_ms: Date.now() - started });
-      if (status === 'ok') await observed.end(paused ? 'waiting' : 'ok');
+      await Promise.all([
+        session.emit({ type: 'node-end', node, agent, status, latency_ms: Date.now() - started }),
+        status === 'ok' ? observed.end(paused ? 'waiting' : 'ok') : undefined,
+      ]);
     }
   };
 }

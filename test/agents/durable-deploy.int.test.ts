@@ -1,6 +1,7 @@
 /**
  * A deployment survives its process being killed (SIGKILL) between two steps: the restarted
- * process continues from the store's checkpoint and journal, and no step runs twice.
+ * process continues from the store's checkpoint and journal, and no step runs twice. A turn
+ * killed before its approval (saved only when it ends) runs again from its start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -155,5 +156,60 @@ describe('durable deployments', () => {
       }),
     );
     expect(reservations.Reservations?.flatMap((reservation) => reservation.Instances ?? [])).toHaveLength(1);
+  });
+
+  it('runs a turn killed before its approval again from its start, up to the same approval', async () => {
+    makeShopRepo(tools, 'shop-replayed');
+    const images = await tools.run<{ images: Array<{ image_id: string }> }>('describe_images', {
+      owners: ['amazon'],
+      max_results: 1,
+    });
+    const ami = images.status === 'ok' ? images.result.images[0]?.image_id : undefined;
+    const bucket = uniqueName('replayed');
+    // The dry run's launch check hangs, so the process dies in the middle of its first turn.
+    const launchChecks = () =>
+      proxy.requests.filter(
+        (request) => actionOf(request) === 'RunInstances' && request.body.includes('DryRun=true'),
+      ).length;
+    const checksBefore = launchChecks();
+    proxy.addRule({
+      match: (request) => actionOf(request) === 'RunInstances' && request.body.includes('DryRun=true'),
+      times: 1,
+      delayMs: 600_000,
+    });
+    let stdout = '';
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'chat',
+        '--json',
+        '--message',
+        `deploy ./shop-replayed to us-east-1 on ec2 with ami ${ami} and staging bucket ${bucket}`,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    await until('the dry run to be in flight', async () => launchChecks() > checksBefore);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child?.once('exit', resolve));
+    const before = lines(stdout);
+    expect(before.some((event) => event.type === 'approval-request')).toBe(false);
+    const sessionId = String(before.find((event) => typeof event.session_id === 'string')?.session_id);
+
+    const resumed = await runCli(['chat', '--json', '--session', sessionId, '--resume'], env);
+    const after = lines(resumed.stdout);
+    expect(after.find((event) => event.type === 'node-start')).toMatchObject({ node: 'intake' });
+    expect(after.find((event) => event.type === 'approval-request')?.steps).toEqual([
+      expect.objectContaining({ id: 'staging-bucket' }),
+      expect.objectContaining({ id: 'instance' }),
+    ]);
+    expect(after.find((event) => event.type === 'turn-end')).toMatchObject({ status: 'waiting' });
+
+    // Nothing is left to continue once the turn finished.
+    const again = await runCli(['chat', '--json', '--session', sessionId, '--resume'], env);
+    expect(lines(again.stdout).some((event) => event.type === 'node-start')).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { expectOk } from '../helpers/envelopes.js';
 import { createToolHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
-import { commitNewVersion, makeShopRepo } from './repo-fixtures.js';
+import { commitNewVersion, git, makeShopRepo } from './repo-fixtures.js';
 
 describe('deploy_lambda_repo reuses the package of its preview', () => {
   const harness = createToolHarness();
@@ -34,14 +34,22 @@ describe('deploy_lambda_repo reuses the package of its preview', () => {
     (await harness.aws.lambda().send(new GetFunctionCommand({ FunctionName: name }))).Configuration
       ?.CodeSha256;
 
-  it('uploads the very file the preview built when the commit is unchanged', async () => {
+  it('uploads the very file the preview built when the commit is unchanged, without a second checkout', async () => {
     const name = uniqueName('shop-reuse');
     expect((await harness.preview('deploy_lambda_repo', argsFor(name))).status).toBe('ok');
     const previewed = packageOf(name);
     const previewedFile = statSync(previewed);
 
+    const progress: string[] = [];
     const result = expectOk(
-      await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name)),
+      await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name), {
+        onProgress: (line) => progress.push(line),
+      }),
+    );
+    expect(result.commit_sha).toBe(git(join(harness.settings.workspace, repo), 'rev-parse', 'HEAD'));
+    expect(progress.some((line) => line.startsWith('checking out'))).toBe(false);
+    expect(progress).toContainEqual(
+      expect.stringMatching(/^using the package the dry run built from commit /),
     );
     expect(join(harness.settings.workspace, result.zip_file)).toBe(previewed);
     // Not written again: the same file (inode and modification time) the preview left.
@@ -76,5 +84,33 @@ describe('deploy_lambda_repo reuses the package of its preview', () => {
     expect(result.commit_sha).toBe(commit);
     expect(result.code_sha256).not.toBe(previewedSha);
     expect(await deployedSha(name)).toBe(result.code_sha256);
+  }, 300_000);
+
+  it('reuses the package of a pinned commit or branch, and checks out when the branch is unknown', async () => {
+    const name = uniqueName('shop-pinned');
+    const dir = join(harness.settings.workspace, repo);
+    const commit = git(dir, 'rev-parse', 'HEAD');
+    const branch = git(dir, 'rev-parse', '--abbrev-ref', 'HEAD');
+    for (const pinned of [{ commit }, { branch }]) {
+      const args = { ...argsFor(name), ...pinned };
+      expect((await harness.preview('deploy_lambda_repo', args)).status).toBe('ok');
+      const progress: string[] = [];
+      const result = expectOk(
+        await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', args, {
+          onProgress: (line) => progress.push(line),
+        }),
+      );
+      expect(result.commit_sha).toBe(commit);
+      expect(progress.some((line) => line.startsWith('checking out'))).toBe(false);
+    }
+    // A branch git cannot resolve here is left to the checkout, which names the problem.
+    const missing = await harness.approveAndRun('deploy_lambda_repo', {
+      ...argsFor(name),
+      branch: 'no-such-branch',
+    });
+    expect(missing).toMatchObject({
+      status: 'error',
+      error: { message: expect.stringMatching(/no-such-branch/) },
+    });
   }, 300_000);
 });

@@ -23,8 +23,12 @@ export interface ToolHarness {
   approvals: ApprovalLedger;
   audit: MemoryAuditSink;
   limiter: RateLimiter;
-  /** Runs a call with a person's approval of exactly that call. */
-  approveAndRun<R = unknown>(tool: string, args: unknown): Promise<ToolEnvelope<R>>;
+  /** Runs a call with a person's approval of exactly that call; `onProgress` hears its progress lines. */
+  approveAndRun<R = unknown>(
+    tool: string,
+    args: unknown,
+    options?: { onProgress?: (line: string) => void },
+  ): Promise<ToolEnvelope<R>>;
   /** Runs a read tool (or a write without approval, to see it refused). */
   run<R = unknown>(tool: string, args: unknown): Promise<ToolEnvelope<R>>;
   preview(tool: string, args: unknown): Promise<ToolEnvelope>;
@@ -90,13 +94,13 @@ export function createToolHarness(options: HarnessOptions = {}): ToolHarness {
     approvals,
     audit,
     limiter,
-    approveAndRun: (tool, args) => {
+    approveAndRun: (tool, args, options = {}) => {
       const approval = approvals.grant({
         grantedBy: 'test-person',
         channel: 'cli-prompt',
         calls: [{ tool, args: parsedArgs(registry, tool, args) }],
       });
-      return runner.call({ tool, args, approval });
+      return runner.call({ tool, args, approval, ...options });
     },
     run: (tool, args) => runner.call({ tool, args }),
     preview: (tool, args) => runner.call({ tool, args, mode: 'preview' }),

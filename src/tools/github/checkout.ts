@@ -160,6 +160,36 @@ async function isGitTopLevel(folder: string, request: CheckoutRequest): Promise<
   }
 }
 
+/**
+ * The commit a checkout of `request` would give, when it can be known without cloning: the commit
+ * it names, or the tip of a workspace git repository (one `git rev-parse`). Undefined when it
+ * cannot (an https branch tip needs the network, a plain folder has none, a branch git cannot
+ * resolve locally): the caller then checks out as usual.
+ */
+export async function commitWithoutCheckout(
+  request: Omit<CheckoutRequest, 'workDir' | 'token'>,
+): Promise<string | undefined> {
+  if (request.commit) return request.commit;
+  if (repoProblem(request.repo) !== undefined || URL_SCHEME.test(request.repo)) return undefined;
+  const folder = resolveInWorkspace(request.workspace, request.repo, 'repo');
+  if (!existsSync(join(folder, '.git'))) return undefined;
+  // A clone of a local repository without --branch checks out the branch its HEAD names.
+  const revision = `${request.branch ? `refs/heads/${request.branch}` : 'HEAD'}^{commit}`;
+  try {
+    const [top, commit] = (
+      await git(
+        ['-C', folder, 'rev-parse', '--show-toplevel', '--verify', '--end-of-options', revision],
+        'git rev-parse',
+        gitEnvironment(undefined, undefined),
+        { ...request, workDir: '' },
+      )
+    ).split('\n');
+    return top === folder && commit && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks the repository out into `workDir` (or, for a plain folder, uses it where it is). */
 export async function checkoutRepository(request: CheckoutRequest): Promise<Checkout> {
   const problem = repoProblem(request.repo);

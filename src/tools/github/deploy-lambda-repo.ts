@@ -21,9 +21,9 @@ import { regionOf, regionSchema } from '../aws/regions.js';
 import { bucketNameSchema } from '../aws/s3-names.js';
 import { defineTool, type PreviewChange, type ToolContext, type ToolPreview } from '../define-tool.js';
 import { fieldError } from '../field-error.js';
-import type { Checkout } from './checkout.js';
+import { type Checkout, commitWithoutCheckout } from './checkout.js';
 import { buildLambdaPackage, type LambdaPackage } from './lambda-package.js';
-import { builtPackage, keepPackage, packageKey } from './package-reuse.js';
+import { type BuiltPackage, builtPackage, keepPackage, packageKey } from './package-reuse.js';
 import {
   pendingZipPath,
   repoSourceShape,
@@ -102,13 +102,22 @@ function stagingKey(args: Args, pkg: LambdaPackage): string {
   return `aws-copilot/lambda/${args.function_name}/${pkg.sha256_hex}.zip`;
 }
 
-async function packageCheckout(args: Args, checkout: Checkout, context: ToolContext) {
+/** A package ready to upload, with the commit it was built from (null for a plain folder). */
+type SourcePackage = BuiltPackage<LambdaPackage> & { commit: string | null };
+
+const isLarge = (pkg: LambdaPackage) => pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES;
+
+function lambdaPackageKey(args: Args, commit: string | null | undefined, context: ToolContext) {
+  return packageKey(context, commit ?? null, [`lambda-${args.function_name}`, args.source_dir, args.runtime]);
+}
+
+async function packageCheckout(args: Args, checkout: Checkout, context: ToolContext): Promise<SourcePackage> {
   const stem = `lambda-${args.function_name}`;
-  const key = packageKey(context, checkout.commit_sha, [stem, args.source_dir, args.runtime]);
+  const key = lambdaPackageKey(args, checkout.commit_sha, context);
   const built = await builtPackage<LambdaPackage>(key, context);
   if (built) {
     context.progress(`using the package the dry run built, CodeSha256 ${built.pkg.code_sha256_base64}`);
-    return { ...built, large: built.pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES };
+    return { ...built, commit: checkout.commit_sha };
   }
   const pkg = await buildLambdaPackage({
     sourceDir: await sourceFolder(checkout, args.source_dir),
@@ -122,7 +131,27 @@ async function packageCheckout(args: Args, checkout: Checkout, context: ToolCont
   const zipFile = await settlePackage(pkg, stem, context);
   keepPackage(key, { pkg, zipFile });
   context.progress(`packaged ${pkg.files} files (${pkg.bytes} bytes), CodeSha256 ${pkg.code_sha256_base64}`);
-  return { pkg, zipFile, large: pkg.bytes > DIRECT_UPLOAD_LIMIT_BYTES };
+  return { pkg, zipFile, commit: checkout.commit_sha };
+}
+
+/**
+ * The package the dry run built, found without a second checkout when the commit is known
+ * without one (a workspace repository's tip, or a pinned commit): the approved run then skips
+ * cloning altogether. Undefined when it must check out.
+ */
+async function packageOfKnownCommit(args: Args, context: ToolContext): Promise<SourcePackage | undefined> {
+  const commit = await commitWithoutCheckout({
+    ...args,
+    workspace: context.workspace,
+    signal: context.signal,
+  });
+  if (!commit) return undefined;
+  const built = await builtPackage<LambdaPackage>(lambdaPackageKey(args, commit, context), context);
+  if (!built) return undefined;
+  context.progress(
+    `using the package the dry run built from commit ${shortCommit(commit)}, CodeSha256 ${built.pkg.code_sha256_base64}`,
+  );
+  return { ...built, commit };
 }
 
 function requireStagingBucket(args: Args, pkg: LambdaPackage): string {
@@ -134,9 +163,45 @@ function requireStagingBucket(args: Args, pkg: LambdaPackage): string {
   );
 }
 
+/** Uploads `source` (staged in S3 when it is over the direct upload limit) and creates or updates the function. */
+async function deployPackage(
+  args: Args,
+  source: SourcePackage,
+  context: ToolContext,
+): Promise<DeployLambdaRepoResult> {
+  const { pkg, zipFile } = source;
+  let code: CodeSource = { zip_file: zipFile };
+  let staged: StagedObject | undefined;
+  if (isLarge(pkg)) {
+    const bucket = requireStagingBucket(args, pkg);
+    staged = await stageObject(bucket, stagingKey(args, pkg), zipFile, args.region, context);
+    code = { s3_bucket: bucket, s3_key: staged.key };
+  }
+  const deployed = await deployLambda.run(deployLambdaArgs(args, code), context);
+  const url = await ensureFunctionUrl(
+    deployed.function_name,
+    args.function_url,
+    regionOf(args, context),
+    context,
+  );
+  return {
+    function_name: deployed.function_name,
+    function_arn: deployed.function_arn,
+    code_sha256: deployed.code_sha256,
+    commit_sha: source.commit,
+    operation: deployed.operation,
+    files: pkg.files,
+    bytes: pkg.bytes,
+    zip_file: zipFile,
+    ...(staged ? { staged_object: staged.uri } : {}),
+    ...(url ? { function_url: url } : {}),
+  };
+}
+
 async function preview(args: Args, context: ToolContext): Promise<ToolPreview> {
   return withCheckout(args, context, async (checkout) => {
-    const { pkg, zipFile, large } = await packageCheckout(args, checkout, context);
+    const { pkg, zipFile } = await packageCheckout(args, checkout, context);
+    const large = isLarge(pkg);
     const changes: PreviewChange[] = [
       {
         kind: 'read',
@@ -203,36 +268,13 @@ export const deployLambdaRepo = defineTool({
     ]),
   ],
   preview,
-  run: async (args, context): Promise<DeployLambdaRepoResult> =>
-    withCheckout(args, context, async (checkout) => {
-      const { pkg, zipFile, large } = await packageCheckout(args, checkout, context);
-      let code: CodeSource = { zip_file: zipFile };
-      let staged: StagedObject | undefined;
-      if (large) {
-        const bucket = requireStagingBucket(args, pkg);
-        staged = await stageObject(bucket, stagingKey(args, pkg), zipFile, args.region, context);
-        code = { s3_bucket: bucket, s3_key: staged.key };
-      }
-      const deployed = await deployLambda.run(deployLambdaArgs(args, code), context);
-      const url = await ensureFunctionUrl(
-        deployed.function_name,
-        args.function_url,
-        regionOf(args, context),
-        context,
-      );
-      return {
-        function_name: deployed.function_name,
-        function_arn: deployed.function_arn,
-        code_sha256: deployed.code_sha256,
-        commit_sha: checkout.commit_sha,
-        operation: deployed.operation,
-        files: pkg.files,
-        bytes: pkg.bytes,
-        zip_file: zipFile,
-        ...(staged ? { staged_object: staged.uri } : {}),
-        ...(url ? { function_url: url } : {}),
-      };
-    }),
+  run: async (args, context): Promise<DeployLambdaRepoResult> => {
+    const known = await packageOfKnownCommit(args, context);
+    if (known) return deployPackage(args, known, context);
+    return withCheckout(args, context, async (checkout) =>
+      deployPackage(args, await packageCheckout(args, checkout, context), context),
+    );
+  },
   compensate: async ({ args, created }, context) => {
     // The URL and its permissions first: they belong to the function the next line may delete.
     const lines = [
