@@ -140,8 +140,10 @@ async function cloneInto(source: string, url: URL | undefined, dir: string, requ
       request,
     );
   }
-  const commit = await git(['-C', dir, 'rev-parse', 'HEAD'], 'git rev-parse', env, request);
-  const head = await git(['-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD'], 'git rev-parse', env, request);
+  // One process for both: the commit, then the branch name (`HEAD` when detached).
+  const [commit = '', head = 'HEAD'] = (
+    await git(['-C', dir, 'rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'], 'git rev-parse', env, request)
+  ).split('\n');
   return { dir, commit_sha: commit, branch: head !== 'HEAD' ? head : (request.branch ?? null), git: true };
 }
 
