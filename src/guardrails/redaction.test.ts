@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedactor, MASK } from './redaction.js';
 
 const SECRETS = {
@@ -10,6 +10,9 @@ const SECRETS = {
 };
 
 describe('redactor', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   const redactor = createRedactor();
 
   it('masks every known secret shape inside free text', () => {
@@ -53,6 +56,20 @@ describe('redactor', () => {
   it('masks values registered as secret, such as .env values', () => {
     const custom = createRedactor(['my-dotenv-value-42']);
     expect(custom.text('connecting with my-dotenv-value-42 now')).toBe(`connecting with ${MASK} now`);
+  });
+
+  it('forgets a secret that expires an hour after its expiry, and keeps the others', () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    const redactor = createRedactor(['kept-for-good-1234']);
+    redactor.addSecrets(['session-secret-5678'], { expiresAt: new Date('2026-01-01T01:00:00Z') });
+    // Registered again without an expiry: the longer life wins.
+    redactor.addSecrets(['kept-for-good-1234'], { expiresAt: new Date('2026-01-01T00:00:01Z') });
+    const line = 'a=session-secret-5678 b=kept-for-good-1234';
+    expect(redactor.text(line)).toBe(`a=${MASK} b=${MASK}`);
+    vi.setSystemTime(new Date('2026-01-01T01:59:00Z'));
+    expect(redactor.text(line)).toBe(`a=${MASK} b=${MASK}`);
+    vi.setSystemTime(new Date('2026-01-01T02:00:01Z'));
+    expect(redactor.text(line)).toBe(`a=session-secret-5678 b=${MASK}`);
   });
 
   it('copies a value shared by two fields and cuts only real cycles', () => {

@@ -49,21 +49,54 @@ export interface Redactor {
   text(input: string): string;
   /** Deep copy of a value with secret keys and secret-looking strings masked. */
   value<T>(input: T): T;
-  /** Registers exact values to mask from now on (for example `.env` values read from a project). */
-  addSecrets(values: Iterable<string>): void;
+  /**
+   * Registers exact values to mask from now on (for example `.env` values read from a project).
+   * `expiresAt` is for secrets that stop working (an assumed role's session): they are forgotten
+   * an hour after it, so a long-running server does not mask an ever-growing list.
+   */
+  addSecrets(values: Iterable<string>, options?: { expiresAt?: Date }): void;
 }
 
+/** How long an expired secret is still masked: clocks differ, and logs quote recent requests. */
+const FORGET_AFTER_EXPIRY_MS = 60 * 60_000;
+
 export function createRedactor(initialSecrets: Iterable<string> = []): Redactor {
-  const secrets = new Set<string>();
-  const addSecrets = (values: Iterable<string>) => {
-    for (const value of values) if (value && value.length >= 4) secrets.add(value);
+  /** Each secret with the time it may be forgotten (Infinity: never). */
+  const secrets = new Map<string, number>();
+  /** The secrets longest first (a secret inside another must not break its mask); rebuilt on change. */
+  let longestFirst: string[] = [];
+  let nextForget = Number.POSITIVE_INFINITY;
+
+  const changed = () => {
+    longestFirst = [...secrets.keys()].sort((a, b) => b.length - a.length);
+    nextForget = Number.POSITIVE_INFINITY;
+    for (const forgetAt of secrets.values()) nextForget = Math.min(nextForget, forgetAt);
+  };
+  const addSecrets = (values: Iterable<string>, options: { expiresAt?: Date } = {}) => {
+    const forgetAt = options.expiresAt
+      ? options.expiresAt.getTime() + FORGET_AFTER_EXPIRY_MS
+      : Number.POSITIVE_INFINITY;
+    let added = false;
+    for (const value of values) {
+      if (!value || value.length < 4) continue;
+      if ((secrets.get(value) ?? Number.NEGATIVE_INFINITY) >= forgetAt) continue;
+      secrets.set(value, forgetAt);
+      added = true;
+    }
+    if (added) changed();
+  };
+  const forgetExpired = () => {
+    const now = Date.now();
+    if (now < nextForget) return;
+    for (const [secret, forgetAt] of secrets) if (forgetAt <= now) secrets.delete(secret);
+    changed();
   };
   addSecrets(initialSecrets);
 
   const text = (input: string): string => {
+    forgetExpired();
     let output = input;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
-      output = output.split(secret).join(MASK);
+    for (const secret of longestFirst) if (output.includes(secret)) output = output.split(secret).join(MASK);
     for (const pattern of SECRET_TEXT_PATTERNS) {
       output = output.replace(pattern, (match, ...groups) => {
         const captures = groups.slice(0, -2).filter((group) => typeof group === 'string') as string[];

@@ -181,6 +181,24 @@ interface FactoryParts {
   cache: Map<string, AnyClient>;
 }
 
+/**
+ * Clients kept per factory: one per person, service and region in use. A server that many people
+ * use over weeks would otherwise keep a client for everyone who ever made a call.
+ */
+export const MAX_CACHED_CLIENTS = 512;
+
+/**
+ * Makes room for one more client. The dropped client is not destroyed: a call may still be using
+ * it (a waiter polling for minutes), and once that ends nothing refers to it; its idle keep-alive
+ * sockets close on their own and the collector takes the rest.
+ */
+function forgetLeastRecentlyUsed(cache: Map<string, AnyClient>): void {
+  for (const key of cache.keys()) {
+    if (cache.size < MAX_CACHED_CLIENTS) return;
+    cache.delete(key);
+  }
+}
+
 function factoryView(parts: FactoryParts, userId: string | undefined): AwsClientFactory {
   const { settings } = parts;
   const owner = userId !== undefined && parts.userProvider ? userId : undefined;
@@ -203,11 +221,14 @@ function factoryView(parts: FactoryParts, userId: string | undefined): AwsClient
     const resolved = region ?? settings.region;
     const key = JSON.stringify([owner ?? null, service, resolved]);
     let client = parts.cache.get(key) as C | undefined;
+    // Map order is use order: the entry used now moves to the end, the least recently used is first.
+    parts.cache.delete(key);
     if (!client) {
       client = build(resolved);
       instrument(client, service, parts.limiter);
-      parts.cache.set(key, client);
+      forgetLeastRecentlyUsed(parts.cache);
     }
+    parts.cache.set(key, client);
     return client;
   }
 

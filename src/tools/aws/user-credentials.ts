@@ -116,7 +116,10 @@ export function createUserCredentials(
     const expiresAt = session.current?.expiration?.getTime() ?? 0;
     if (!session.current || expiresAt - Date.now() < RENEW_BEFORE_MS) {
       const fresh = await session.assume();
-      redactor.addSecrets([fresh.secretAccessKey, ...(fresh.sessionToken ? [fresh.sessionToken] : [])]);
+      redactor.addSecrets(
+        [fresh.secretAccessKey, ...(fresh.sessionToken ? [fresh.sessionToken] : [])],
+        fresh.expiration ? { expiresAt: fresh.expiration } : {},
+      );
       session.current = fresh;
     }
     return session.current;
