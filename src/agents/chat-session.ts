@@ -9,6 +9,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Command } from '@langchain/langgraph';
 import { CopilotError } from '../errors/copilot-error.js';
 import { redactor } from '../guardrails/redaction.js';
+import { discardAll } from '../guardrails/sealed-values.js';
 import type { AgentEvent } from '../protocol/events.js';
 import { interruptAnswerSchema } from '../protocol/events.js';
 import type { EventRecord } from '../store/ports.js';
@@ -47,6 +48,7 @@ interface WorkflowGraph {
     next: readonly string[];
     tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }>;
     config?: { configurable?: { checkpoint_id?: string } };
+    values?: unknown;
   }>;
 }
 
@@ -58,6 +60,9 @@ interface ThreadState {
   waitingFor: unknown;
   /** Steps are due that no person holds up: the process died mid-turn. */
   unfinishedSteps: boolean;
+  /** The workflow reached its end: nothing waits and nothing is due. */
+  ended: boolean;
+  values: unknown;
 }
 
 /** The agent that routes each message (its `route` step shows as a node like the workflows' own). */
@@ -266,7 +271,9 @@ export class ChatSessions {
       });
       return { sessionId: context.sessionId, workflow: pointer.workflow, status: 'done' };
     }
-    const { waitingFor } = await this.threadState(pointer);
+    const { waitingFor, ended, values } = await this.threadState(pointer);
+    // Secrets typed into its forms outlive a workflow only until it ends; retention takes any left.
+    if (ended) await discardAll(this.runtime.secrets, context.userId, values).catch(() => 0);
     await observed.end(waitingFor ? 'waiting' : 'ok');
     return {
       sessionId: context.sessionId,
@@ -290,6 +297,8 @@ export class ChatSessions {
       checkpointId: state.config?.configurable?.checkpoint_id ?? null,
       waitingFor,
       unfinishedSteps: state.next.length > 0 && !state.tasks.some((task) => task.interrupts.length > 0),
+      ended: state.next.length === 0,
+      values: state.values,
     };
   }
 

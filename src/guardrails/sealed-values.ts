@@ -20,6 +20,8 @@ export interface SecretSealer {
   seal(userId: string, clear: string): Promise<SealedValue>;
   /** The clear value, for the call about to run; refuses a reference of another person or one that fails authentication. */
   unseal(userId: string, sealed: SealedValue): Promise<string>;
+  /** Deletes the value: its workflow ended and nothing will open it again. */
+  discard(userId: string, sealed: SealedValue): Promise<void>;
 }
 
 export function isSealedValue(value: unknown): value is SealedValue {
@@ -40,6 +42,21 @@ export function mapSealed(value: unknown, replace: (sealed: SealedValue, path: s
     );
   };
   return walk(value, '');
+}
+
+/** Deletes every sealed value found in `values` (each once); resolves with how many there were. */
+export async function discardAll(
+  sealer: Pick<SecretSealer, 'discard'>,
+  userId: string,
+  values: unknown,
+): Promise<number> {
+  const ids = new Map<string, SealedValue>();
+  mapSealed(values, (sealed) => {
+    ids.set(sealed.$sealed, sealed);
+    return sealed;
+  });
+  for (const sealed of ids.values()) await sealer.discard(userId, sealed);
+  return ids.size;
 }
 
 export function containsSealed(value: unknown): boolean {

@@ -108,6 +108,18 @@ describe('credential vault', () => {
     expect(await vault.list('erin')).toEqual([]);
     expect(await vault.has('erin', sealed.$sealed)).toBe(false);
     expect(await vault.resolve('erin', sealed.$sealed)).toBeUndefined();
+    // Discarded when its workflow ends: gone for its owner, and only a sealed value can be discarded.
+    await vault.discard('frank', sealed);
+    expect(await vault.unseal('erin', sealed)).toBe(clear);
+    await vault.put('erin', 'default', {
+      kind: 'access-key',
+      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+      secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
+    await vault.discard('erin', { $sealed: 'default' });
+    await vault.discard('erin', sealed);
+    await expect(vault.unseal('erin', sealed)).rejects.toThrow(/does not exist for erin/);
+    expect(await vault.has('erin', 'default')).toBe(true);
   });
 
   it('refuses a sealed value whose envelope was swapped for another one', async () => {

@@ -109,6 +109,11 @@ export class CredentialVault implements SecretSealer {
     return { $sealed: name };
   }
 
+  /** Deletes a sealed value of this person (a credential name is never touched). */
+  async discard(userId: string, sealed: SealedValue): Promise<void> {
+    if (sealed.$sealed.startsWith(SEALED_PREFIX)) await this.repository.remove(userId, sealed.$sealed);
+  }
+
   /** Opens a sealed value for the call about to run; the value is registered with the redactor. */
   async unseal(userId: string, sealed: SealedValue): Promise<string> {
     const record = sealed.$sealed.startsWith(SEALED_PREFIX)
