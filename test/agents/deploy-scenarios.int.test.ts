@@ -183,6 +183,13 @@ describe('AWS failure mid-deploy (evaluation task 3)', () => {
     expect(first.status).toBe('waiting');
     const approval = harness.last('approval-request');
     expect(approval.steps.map((step) => step.tool)).toEqual(['create_bucket', 'deploy_ec2_repo']);
+    // The instance's preview knows the bucket comes from the step before: no false alarm on the card.
+    expect(approval.previews[1]?.warnings).toContainEqual(
+      `${bucket} does not exist yet: step 'staging-bucket' creates it before this one runs`,
+    );
+    expect(approval.previews.flatMap((preview) => preview.warnings).join('\n')).not.toMatch(
+      /does not exist; /,
+    );
 
     const retry = await harness.answer(first.sessionId, {
       kind: 'approval',

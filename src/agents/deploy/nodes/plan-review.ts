@@ -13,6 +13,7 @@ import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
 import { draftPlan } from '../draft-plan.js';
+import { withEarlierCreations } from '../plan-warnings.js';
 import type { DeployStateType, DeployUpdate } from '../state.js';
 
 /** Spec limit: 4 planning cycles per minute per user, process-wide. */
@@ -94,7 +95,7 @@ export const dryRunNode = observedNode(
     const { userId } = sessionContextOf(config);
     const plan = state.plan;
     if (!plan) throw new CopilotError('internal', 'dry run without a plan');
-    const previews: ToolPreview[] = [];
+    const previewed: Array<{ id: string; preview: ToolPreview }> = [];
     const failures: string[] = [];
     for (const step of plan.steps) {
       const envelope = await runtime.runner.call<ToolPreview>({
@@ -106,8 +107,9 @@ export const dryRunNode = observedNode(
         correlationId: state.deploymentId,
       });
       if (envelope.status === 'error') failures.push(`${step.id} (${step.tool}): ${envelope.error.message}`);
-      else if (envelope.preview) previews.push(envelope.preview);
+      else if (envelope.preview) previewed.push({ id: step.id, preview: envelope.preview });
     }
+    const previews = withEarlierCreations(previewed);
     if (failures.length > 0) {
       return {
         previews,
