@@ -5,25 +5,21 @@
  * paused or half-done workflow continues after a restart.
  */
 import { randomUUID } from 'node:crypto';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { Command } from '@langchain/langgraph';
 import { CopilotError } from '../errors/copilot-error.js';
 import { redactor } from '../guardrails/redaction.js';
 import { discardAll } from '../guardrails/sealed-values.js';
 import type { AgentEvent } from '../protocol/events.js';
 import { interruptAnswerSchema } from '../protocol/events.js';
-import type { EventRecord } from '../store/ports.js';
 import { telemetryFor } from '../telemetry/create-telemetry.js';
 import { observeGraph } from '../telemetry/observe.js';
-import { buildDeployGraph } from './deploy/graph.js';
-import { buildEcsGraph } from './ecs/graph.js';
+import { chatReply } from './chat-reply.js';
 import { FirstEventGate } from './first-event-gate.js';
 import { sealFormSecrets } from './form-secrets.js';
 import { routeMessage, type Workflow } from './router.js';
 import { type AgentRuntime, type SessionContext, sessionModel } from './runtime.js';
 import { say } from './say.js';
-import { buildToolGraph } from './tool/graph.js';
 import { durabilityOf, recordTurnInput, type TurnInput, unfinishedTurn } from './turn-journal.js';
+import { graphInput, lastThread, type ThreadPointer, WorkflowThreads } from './workflow-threads.js';
 
 export type EventListener = (event: AgentEvent & { seq: number; session_id: string }) => void;
 
@@ -36,55 +32,15 @@ export interface TurnResult {
   waitingFor?: unknown;
 }
 
-interface ThreadPointer {
-  workflow: Workflow;
-  threadId: string;
-}
-
-/** What ChatSessions needs of a compiled workflow graph. */
-interface WorkflowGraph {
-  invoke(input: unknown, config: Record<string, unknown>): Promise<unknown>;
-  getState(config: Record<string, unknown>): Promise<{
-    next: readonly string[];
-    tasks: ReadonlyArray<{ interrupts: ReadonlyArray<{ value?: unknown }> }>;
-    config?: { configurable?: { checkpoint_id?: string } };
-    values?: unknown;
-  }>;
-}
-
-/** Where a workflow thread stands between turns. */
-interface ThreadState {
-  /** The checkpoint it is at; null before its first. */
-  checkpointId: string | null;
-  /** What it waits for when it paused for the person (a form, credentials, an approval). */
-  waitingFor: unknown;
-  /** Steps are due that no person holds up: the process died mid-turn. */
-  unfinishedSteps: boolean;
-  /** The workflow reached its end: nothing waits and nothing is due. */
-  ended: boolean;
-  values: unknown;
-}
-
 /** The agent that routes each message (its `route` step shows as a node like the workflows' own). */
 const ORCHESTRATOR = 'conversation-orchestrator';
 
-/** Workflows that run as graphs; the others answer directly. */
-type GraphWorkflow = 'deploy' | 'ecs' | 'tool';
-
 export class ChatSessions {
-  private readonly graphs: Record<GraphWorkflow, WorkflowGraph>;
+  private readonly threads: WorkflowThreads;
   private readonly firstEvents = new FirstEventGate();
 
   constructor(private readonly runtime: AgentRuntime) {
-    this.graphs = {
-      deploy: buildDeployGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
-      ecs: buildEcsGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
-      tool: buildToolGraph(runtime.store.checkpointer) as unknown as WorkflowGraph,
-    };
-  }
-
-  private graphOf(pointer: ThreadPointer): WorkflowGraph {
-    return this.graphs[pointer.workflow as GraphWorkflow];
+    this.threads = new WorkflowThreads(runtime.store.checkpointer);
   }
 
   /** Handles one message from the person; creates the session when `sessionId` is absent. */
@@ -139,7 +95,7 @@ export class ChatSessions {
       status: 'ok',
       latency_ms: Date.now() - routing,
     });
-    const currentState = current && (await this.threadState(current));
+    const currentState = current && (await this.threads.state(current));
     if (current && currentState?.waitingFor !== undefined) {
       // A new deploy or ECS request switches topic; anything else belongs to the paused workflow.
       const switching = (workflow === 'deploy' || workflow === 'ecs') && workflow !== current.workflow;
@@ -168,7 +124,7 @@ export class ChatSessions {
     const pointer: ThreadPointer = { workflow, threadId: `${sessionId}/${workflow}/${randomUUID()}` };
     await this.runtime.store.events.append(sessionId, 'thread-start', pointer);
     if (workflow === 'chat') {
-      await this.chatReply(context, text);
+      await chatReply(this.runtime, context, text);
       return { sessionId, workflow, status: 'done' };
     }
     return this.run(pointer, context, { input: { kind: 'message', text }, from: null });
@@ -192,7 +148,7 @@ export class ChatSessions {
     const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
     if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
     const current = await this.activeThread(session.id);
-    const state = current && (await this.threadState(current));
+    const state = current && (await this.threads.state(current));
     if (!current || state?.waitingFor === undefined) {
       throw new CopilotError('conflict', 'nothing in this session is waiting for an answer');
     }
@@ -231,7 +187,7 @@ export class ChatSessions {
     const records = await this.runtime.store.events.listAfter(session.id, 0);
     const current = lastThread(records);
     if (!current) return undefined;
-    const state = await this.threadState(current);
+    const state = await this.threads.state(current);
     const context = this.contextFor(session.id, input.userId, input.listener);
     if (state.unfinishedSteps)
       return this.run(current, context, { input: 'continued', from: state.checkpointId });
@@ -260,7 +216,7 @@ export class ChatSessions {
       workflow: pointer.workflow,
     });
     try {
-      await observed.run(() => this.graphOf(pointer).invoke(graphInput(turn.input), config));
+      await observed.run(() => this.threads.graphOf(pointer).invoke(graphInput(turn.input), config));
     } catch (error) {
       await observed.fail(error);
       const copilot = error instanceof CopilotError ? error : undefined;
@@ -271,7 +227,7 @@ export class ChatSessions {
       });
       return { sessionId: context.sessionId, workflow: pointer.workflow, status: 'done' };
     }
-    const { waitingFor, ended, values } = await this.threadState(pointer);
+    const { waitingFor, ended, values } = await this.threads.state(pointer);
     // Secrets typed into its forms outlive a workflow only until it ends; retention takes any left.
     if (ended) await discardAll(this.runtime.secrets, context.userId, values).catch(() => 0);
     await observed.end(waitingFor ? 'waiting' : 'ok');
@@ -287,18 +243,6 @@ export class ChatSessions {
     return {
       configurable: { thread_id: pointer.threadId, runtime: this.runtime, session: context },
       recursionLimit: 100,
-    };
-  }
-
-  private async threadState(pointer: ThreadPointer): Promise<ThreadState> {
-    const state = await this.graphOf(pointer).getState({ configurable: { thread_id: pointer.threadId } });
-    const waitingFor = state.tasks.flatMap((task) => task.interrupts.map((item) => item.value))[0];
-    return {
-      checkpointId: state.config?.configurable?.checkpoint_id ?? null,
-      waitingFor,
-      unfinishedSteps: state.next.length > 0 && !state.tasks.some((task) => task.interrupts.length > 0),
-      ended: state.next.length === 0,
-      values: state.values,
     };
   }
 
@@ -327,51 +271,4 @@ export class ChatSessions {
       },
     };
   }
-
-  /**
-   * A plain answer: what aws-copilot can do, in the model's words when it has some, streamed as
-   * the model produces them.
-   */
-  private async chatReply(context: SessionContext, text: string): Promise<void> {
-    const help =
-      'I can deploy an application to AWS (say "deploy my app from ./path to us-east-1 on Lambda"), diagnose and repair an ECS service ("my api service on cluster prod is failing"), or run one AWS action ("list my EC2 instances in us-east-1").';
-    let answer = '';
-    try {
-      const stream = await sessionModel(this.runtime, context).stream([
-        new SystemMessage(
-          `You are aws-copilot, an assistant for deploying to AWS and keeping services healthy. ${help} Answer briefly.`,
-        ),
-        new HumanMessage(text),
-      ]);
-      for await (const chunk of stream) {
-        const piece = typeof chunk.content === 'string' ? chunk.content : '';
-        if (!piece) continue;
-        answer += piece;
-        await context.emit({ type: 'message-delta', role: 'assistant', text: piece });
-      }
-    } catch {
-      // A model that fails keeps what it already said; one that said nothing gets the help text.
-    }
-    if (answer.trim()) await context.emit({ type: 'message-end', role: 'assistant', text: answer });
-    else await say(context, help);
-  }
-}
-
-/** The workflow thread a session's events started last; the chat workflow has none. */
-function lastThread(records: EventRecord[]): ThreadPointer | undefined {
-  const last = records.filter((record) => record.type === 'thread-start').at(-1);
-  const pointer = last?.payload as ThreadPointer | undefined;
-  return pointer && pointer.workflow !== 'chat' ? pointer : undefined;
-}
-
-/** What the graph is invoked with for a turn's input. */
-function graphInput(input: TurnInput | 'continued'): unknown {
-  if (input === 'continued') return null;
-  if (input.kind === 'message') return { messages: [new HumanMessage(input.text)] };
-  const { answer } = input;
-  const resume = answer.kind === 'form' ? { values: answer.values } : answer;
-  return new Command({
-    resume,
-    ...(input.text ? { update: { messages: [new HumanMessage(input.text)] } } : {}),
-  });
 }
