@@ -118,7 +118,9 @@ describe.each(ADAPTERS)('planted secrets on %s (redaction in every sink, sealed 
     expect(planned.status).toBe('waiting');
     // While the workflow runs, the form values live in the vault, sealed: one record each.
     const sealedRecords = async () =>
-      (await session.store.credentials.list(session.userId)).filter((record) => record.kind === 'sealed-value');
+      (await session.store.credentials.list(session.userId)).filter(
+        (record) => record.kind === 'sealed-value',
+      );
     expect(await sealedRecords()).toHaveLength(2);
     const approval = session.last('approval-request');
     expect(approval.steps.map((step) => step.tool)).toEqual(['deploy_lambda_repo']);

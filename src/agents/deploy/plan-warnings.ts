@@ -12,7 +12,7 @@ function nameOf(resource: string): string {
   return path.split('/').filter(Boolean).at(-1) ?? path;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function withEarlierCreations(steps: Array<{ id: string; preview: ToolPreview }>): ToolPreview[] {
   /** Whole resources (not objects inside one) created by the steps so far, by name. */
@@ -21,7 +21,7 @@ export function withEarlierCreations(steps: Array<{ id: string; preview: ToolPre
     const warnings = preview.warnings.map((warning) => {
       if (!/does not exist/i.test(warning)) return warning;
       for (const [name, step] of created) {
-        if (new RegExp(`(^|[^\\w.-])${escape(name)}($|[^\\w.-])`).test(warning))
+        if (new RegExp(`(^|[^\\w.-])${escapeRegExp(name)}($|[^\\w.-])`).test(warning))
           return `${name} does not exist yet: step '${step}' creates it before this one runs`;
       }
       return warning;
