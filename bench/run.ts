@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: starts the servers the selected benchmarks need once, runs the benchmarks one
- * after another (so they do not compete for the two cores), and writes results.json, results.md
- * and latency.svg. A benchmark that throws is recorded as an error and the run goes on; the exit
+ * after another (so they do not compete for the two cores), each in a fresh process of its own
+ * (bench/run-one.ts), and writes results.json, results.md and latency.svg. A benchmark that throws is recorded as an error and the run goes on; the exit
  * code is non-zero when any errored. A missed target is a finding, not an error.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { POSTGRES_ENV, REGISTRY, type RegistryEntry, SANDBOX_ENV } from './lib/registry.js';
 import {
   type BenchmarkEntry,
   isError,
@@ -16,25 +18,10 @@ import {
   scored,
   writeReports,
 } from './lib/report.js';
-import type { BenchContext, Benchmark } from './lib/result.js';
-import { type RunningServices, type Service, startServices } from './lib/services.js';
+import type { BenchmarkResult } from './lib/result.js';
+import { type RunningServices, startServices } from './lib/services.js';
 
-interface RegistryEntry {
-  id: string;
-  /** Servers the benchmark reads from its context; only these are started for it. */
-  needs: Service[];
-  load: () => Promise<{ benchmark: Benchmark }>;
-}
-
-/** Every benchmark, in the order they run. Loaded on demand: `--only` pays for what it selects. */
-const REGISTRY: RegistryEntry[] = [
-  { id: 'deploy', needs: ['sandbox'], load: () => import('./deploy.js') },
-  { id: 'ws-first-event', needs: ['sandbox', 'postgres'], load: () => import('./ws-first-event.js') },
-  { id: 'tokens', needs: ['sandbox'], load: () => import('./tokens.js') },
-  { id: 'packaging', needs: [], load: () => import('./packaging.js') },
-  { id: 'store', needs: ['postgres'], load: () => import('./store.js') },
-  { id: 'cli-start', needs: [], load: () => import('./cli-start.js') },
-];
+const RUN_ONE = join(import.meta.dirname, 'run-one.ts');
 
 const USAGE = `usage: npm run bench -- [--quick] [--only id,id] [--out DIR]
   --quick     few repetitions and small sizes: checks the benchmarks run, figures not to quote
@@ -65,41 +52,30 @@ function parseOptions(argv: string[]): { quick: boolean; selected: RegistryEntry
   return { quick: values.quick, selected, out: resolve(values.out) };
 }
 
-/** A context whose server fields fail loudly when a benchmark reads one it did not declare. */
-function contextFor(
+/** Runs one benchmark in a child process and reads back its result; a crash is recorded as an error. */
+async function runOne(
   entry: RegistryEntry,
   services: RunningServices,
   workDir: string,
   quick: boolean,
-): BenchContext {
-  const require = (value: string | undefined, service: Service) => {
-    if (value === undefined)
-      throw new Error(
-        `benchmark ${entry.id} uses the ${service} server: add '${service}' to its needs in bench/run.ts`,
-      );
-    return value;
-  };
-  return {
-    get sandboxEndpoint() {
-      return require(services.sandboxEndpoint, 'sandbox');
-    },
-    get postgresUrl() {
-      return require(services.postgresUrl, 'postgres');
-    },
-    workDir,
-    quick,
-    log: (line) => process.stderr.write(`[${entry.id}] ${line}\n`),
-  };
-}
-
-async function runOne(entry: RegistryEntry, context: BenchContext): Promise<BenchmarkEntry> {
+): Promise<BenchmarkEntry> {
   const start = performance.now();
+  const resultFile = join(workDir, 'result.json');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (services.sandboxEndpoint) env[SANDBOX_ENV] = services.sandboxEndpoint;
+  if (services.postgresUrl) env[POSTGRES_ENV] = services.postgresUrl;
+  const args = ['--id', entry.id, '--work', workDir, '--result', resultFile, ...(quick ? ['--quick'] : [])];
+  // The same loader flags (tsx) as this process, so the child runs the TypeScript sources too.
+  const child = spawn(process.execPath, [...process.execArgv, RUN_ONE, ...args], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
   try {
-    const { benchmark } = await entry.load();
-    return scored(await benchmark(context), performance.now() - start);
+    if (code !== 0) throw new Error(`the benchmark process exited with ${code} (its error is above)`);
+    const result = JSON.parse(await readFile(resultFile, 'utf8')) as BenchmarkResult;
+    return scored(result, performance.now() - start);
   } catch (error) {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    context.log(`failed: ${message}`);
     return {
       id: entry.id,
       title: entry.id,
@@ -137,7 +113,7 @@ async function main(): Promise<number> {
     for (const entry of selected) {
       log(`== ${entry.id}${quick ? ' (quick)' : ''}`);
       const workDir = await mkdtemp(join(workRoot, `${entry.id}-`));
-      benchmarks.push(await runOne(entry, contextFor(entry, services, workDir, quick)));
+      benchmarks.push(await runOne(entry, services, workDir, quick));
       await rm(workDir, { recursive: true, force: true });
     }
     const results: RunResults = { date: new Date().toISOString(), quick, machine: machineInfo(), benchmarks };
