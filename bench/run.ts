@@ -4,7 +4,7 @@
  * (bench/run-one.ts), and writes results.json, results.md and latency.svg. A benchmark that throws is recorded as an error and the run goes on; the exit
  * code is non-zero when any errored. A missed target is a finding, not an error.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +52,9 @@ function parseOptions(argv: string[]): { quick: boolean; selected: RegistryEntry
   return { quick: values.quick, selected, out: resolve(values.out) };
 }
 
+/** The benchmark process running now: stopped with the run (a SIGTERM reaches only this process). */
+let runningChild: ChildProcess | undefined;
+
 /** Runs one benchmark in a child process and reads back its result; a crash is recorded as an error. */
 async function runOne(
   entry: RegistryEntry,
@@ -70,7 +73,12 @@ async function runOne(
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+  runningChild = child;
+  const code = await new Promise<number | null>((resolveExit) => {
+    child.once('exit', resolveExit);
+    child.once('error', () => resolveExit(null));
+  });
+  runningChild = undefined;
   try {
     if (code !== 0) throw new Error(`the benchmark process exited with ${code} (its error is above)`);
     const result = JSON.parse(await readFile(resultFile, 'utf8')) as BenchmarkResult;
@@ -100,6 +108,7 @@ async function main(): Promise<number> {
   };
   const interrupted = (signal: NodeJS.Signals) => {
     log(`\n${signal}: stopping the servers this run started ...`);
+    runningChild?.kill(signal);
     process.once(signal, () => process.exit(130));
     void cleanUp().finally(() => process.exit(130));
   };

@@ -86,6 +86,9 @@ export class ChatSessions {
     if (fresh) await this.createSession(input.userId, sessionId, text);
     // A session this message created has no workflow to look up.
     const current = existing ? await this.activeThread(sessionId) : undefined;
+    // A workflow its process left mid-turn finishes that turn first: a new message must not start
+    // another thread and strand it half done (a deployment part-created, never rolled back).
+    const interrupted = existing ? await this.interruptedTurn(sessionId) : undefined;
     await this.firstEvents.clear();
     const workflow = await routeMessage(sessionModel(this.runtime, context), text);
     await context.emit({
@@ -95,6 +98,14 @@ export class ChatSessions {
       status: 'ok',
       latency_ms: Date.now() - routing,
     });
+    if (interrupted) {
+      await this.runtime.store.sessions.appendTurn(input.userId, userTurn);
+      await say(
+        context,
+        'Your previous request was interrupted when aws-copilot stopped; it continues now. Send this message again once it is done.',
+      );
+      return this.run(interrupted.pointer, context, interrupted.turn);
+    }
     const currentState = current && (await this.threads.state(current));
     if (current && currentState?.waitingFor !== undefined) {
       // A new deploy or ECS request switches topic; anything else belongs to the paused workflow.
@@ -184,16 +195,23 @@ export class ChatSessions {
   }): Promise<TurnResult | undefined> {
     const session = await this.runtime.store.sessions.get(input.userId, input.sessionId);
     if (!session) throw new CopilotError('not_found', `session ${input.sessionId} not found`);
-    const records = await this.runtime.store.events.listAfter(session.id, 0);
-    const current = lastThread(records);
-    if (!current) return undefined;
-    const state = await this.threads.state(current);
+    const interrupted = await this.interruptedTurn(session.id);
+    if (!interrupted) return undefined;
     const context = this.contextFor(session.id, input.userId, input.listener);
+    return this.run(interrupted.pointer, context, interrupted.turn);
+  }
+
+  /** The turn a session's last workflow was in when its process died, if it was in one. */
+  private async interruptedTurn(sessionId: string) {
+    const records = await this.runtime.store.events.listAfter(sessionId, 0);
+    const pointer = lastThread(records);
+    if (!pointer) return undefined;
+    const state = await this.threads.state(pointer);
     if (state.unfinishedSteps)
-      return this.run(current, context, { input: 'continued', from: state.checkpointId });
-    const unfinished = unfinishedTurn(records, current.threadId, state.checkpointId);
+      return { pointer, turn: { input: 'continued' as const, from: state.checkpointId } };
+    const unfinished = unfinishedTurn(records, pointer.threadId, state.checkpointId);
     if (!unfinished) return undefined;
-    return this.run(current, context, { input: unfinished.input, from: state.checkpointId, replayed: true });
+    return { pointer, turn: { input: unfinished.input, from: state.checkpointId, replayed: true } };
   }
 
   private async run(

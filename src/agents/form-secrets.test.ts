@@ -70,4 +70,15 @@ describe('sealing a form’s secrets before the workflow resumes', () => {
     const values = await sealFormSecrets({ 'environment.TOKEN': 'abcdef' }, { type: 'approval' }, seal);
     expect(values).toEqual({ 'environment.TOKEN': { $sealed: 'sealed:1' } });
   });
+
+  it('seals an environment map even when the workflow named none', async () => {
+    const { given, seal } = recordingSealer();
+    const values = await sealFormSecrets(
+      { environment: { API_KEY: 'k-123456' }, region: 'eu-west-1' },
+      undefined,
+      seal,
+    );
+    expect(values).toEqual({ environment: { API_KEY: { $sealed: 'sealed:1' } }, region: 'eu-west-1' });
+    expect(given).toEqual(['k-123456']);
+  });
 });

@@ -53,9 +53,16 @@ function keyValueEntries(name: string, value: unknown): Array<[string, string]> 
   return entries;
 }
 
+/** Environment values are secrets whatever the workflow declared: `environment.NAME`, or an `environment` map. */
+function undeclaredSecretKind(name: string): SecretKind | undefined {
+  if (name.startsWith('environment.')) return 'secret';
+  return name === 'environment' ? 'key-value' : undefined;
+}
+
 /**
  * The form's values with every secret sealed for `seal`'s owner. Secret fields are the ones the
- * paused workflow named, and any `environment.NAME` field whatever the workflow said.
+ * paused workflow named, and any environment value (`environment.NAME`, or an `environment` map of
+ * them) whatever the workflow said.
  */
 export async function sealFormSecrets(
   values: Record<string, unknown>,
@@ -65,7 +72,7 @@ export async function sealFormSecrets(
   const declared = isFormWait(wait) ? (wait.secret_fields ?? {}) : {};
   const sealed: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    const kind = declared[name] ?? (name.startsWith('environment.') ? 'secret' : undefined);
+    const kind = declared[name] ?? undeclaredSecretKind(name);
     if (!kind || value === '' || value === undefined || value === null) sealed[name] = value;
     else if (kind === 'key-value') {
       const entries = keyValueEntries(name, value);

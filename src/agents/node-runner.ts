@@ -18,10 +18,18 @@ export function observedNode<S, U>(
     const runtime = runtimeOf(config);
     const started = Date.now();
     // The session's event and the telemetry record go to separate sinks: written side by side.
-    const [, observed] = await Promise.all([
-      session.emit({ type: 'node-start', node, agent }),
+    const [startFailed, observed] = await Promise.all([
+      session.emit({ type: 'node-start', node, agent }).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
       observeNode(telemetryFor(runtime), { sessionId: session.sessionId, agent, node }),
     ]);
+    if (startFailed) {
+      // The telemetry record opened beside it is closed as failed, not left open.
+      await observed.fail(startFailed.error);
+      throw startFailed.error;
+    }
     let status: 'ok' | 'error' = 'ok';
     let paused = false;
     try {

@@ -2,13 +2,17 @@
  * How much of a turn is saved as it runs. A turn that can change AWS (the one that answers an
  * approval, or one continued after a restart) saves a checkpoint after every step, so a restart
  * resumes from the step it was in and the deployment journal keeps finished steps from running
- * twice. The turns before it only read: intake, preflight, the plan, its review and dry run. They
- * save once, when they pause for the person or end (LangGraph's "exit" durability), which spares
- * a store transaction per step: a deploy conversation runs about twenty steps before its approval.
+ * twice. The turns before it change nothing in AWS: intake, preflight, the plan, its review and
+ * dry run (the deployment record the plan writes is named after the thread, so a second run finds
+ * it). They save once, when they pause for the person or end (LangGraph's "exit" durability), which
+ * spares a store transaction per step: a deploy conversation runs about fifteen before its approval.
  *
  * What such a turn would lose to a crash is its input, so that is recorded first, with the
  * checkpoint the turn starts from. After a restart, a thread still at that checkpoint did not
- * finish the turn, and the turn runs again from its start with the same input.
+ * finish the turn, and the turn runs again from its start with the same input. The record is the
+ * answer as the graph gets it (secrets already sealed, see form-secrets.ts); it is not redacted,
+ * since a masked value could not be replayed. A turn that kills its process every time would be
+ * run again at every start; none is known, and a person can start the request anew.
  */
 import type { InterruptAnswer } from '../protocol/events.js';
 import type { EventRecord, Store } from '../store/ports.js';

@@ -158,7 +158,7 @@ describe('durable deployments', () => {
     expect(reservations.Reservations?.flatMap((reservation) => reservation.Instances ?? [])).toHaveLength(1);
   });
 
-  it('runs a turn killed before its approval again from its start, up to the same approval', async () => {
+  it('runs a turn killed before its approval again from its start when the person writes next, up to the same approval', async () => {
     makeShopRepo(tools, 'shop-replayed');
     const images = await tools.run<{ images: Array<{ image_id: string }> }>('describe_images', {
       owners: ['amazon'],
@@ -199,14 +199,25 @@ describe('durable deployments', () => {
     expect(before.some((event) => event.type === 'approval-request')).toBe(false);
     const sessionId = String(before.find((event) => typeof event.session_id === 'string')?.session_id);
 
-    const resumed = await runCli(['chat', '--json', '--session', sessionId, '--resume'], env);
+    // The person writes again before anything continued it: the interrupted turn goes first.
+    const resumed = await runCli(['chat', '--json', '--session', sessionId, '--message', 'status?'], env);
     const after = lines(resumed.stdout);
-    expect(after.find((event) => event.type === 'node-start')).toMatchObject({ node: 'intake' });
+    expect(after.find((event) => event.type === 'message-end')?.text).toMatch(/interrupted .* continues now/);
+    expect(after.find((event) => event.type === 'node-start' && event.node !== 'route')).toMatchObject({
+      node: 'intake',
+    });
     expect(after.find((event) => event.type === 'approval-request')?.steps).toEqual([
       expect.objectContaining({ id: 'staging-bucket' }),
       expect.objectContaining({ id: 'instance' }),
     ]);
     expect(after.find((event) => event.type === 'turn-end')).toMatchObject({ status: 'waiting' });
+    // The first run's plan had created the deployment record: the replay found it, made no second.
+    const records = (await store.deployments.list(env.AWS_COPILOT_USER ?? 'local', 100)).filter(
+      (record) => record.sessionId === sessionId,
+    );
+    expect(records.map((record) => record.id)).toEqual([
+      String(after.find((event) => event.type === 'approval-request')?.deployment_id),
+    ]);
 
     // Nothing is left to continue once the turn finished.
     const again = await runCli(['chat', '--json', '--session', sessionId, '--resume'], env);

@@ -42,4 +42,14 @@ describe('plan warnings across steps', () => {
     expect(first?.warnings).toEqual([warning]);
     expect(second?.warnings).toEqual([]);
   });
+
+  it('keeps a bucket warning when an earlier step creates something else of the same name', () => {
+    const warning =
+      'staging bucket shop does not exist; create it first (create_bucket) or name an existing bucket';
+    const [, second] = withEarlierCreations([
+      { id: 'function', preview: preview([{ kind: 'create', resource: 'lambda:function/shop' }]) },
+      { id: 'instance', preview: preview([], [warning]) },
+    ]);
+    expect(second?.warnings).toEqual([warning]);
+  });
 });

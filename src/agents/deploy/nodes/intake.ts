@@ -8,6 +8,7 @@ import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { z } from 'zod';
 import { isSealedValue, type SealedValue } from '../../../guardrails/sealed-values.js';
 import type { FormField } from '../../../protocol/events.js';
+import { deploymentIdFor } from '../../deployment-id.js';
 import { type FormWait, secretFieldsOf } from '../../form-secrets.js';
 import { observedNode } from '../../node-runner.js';
 import { runtimeOf, sessionContextOf, sessionModel } from '../../runtime.js';
@@ -79,7 +80,7 @@ export const intakeNode = observedNode(
     const runtime = runtimeOf(config);
     const session = sessionContextOf(config);
     // The deployment's id exists from the first turn, so every model call of it counts toward its tokens.
-    const deploymentId = state.deploymentId ?? randomUUID();
+    const deploymentId = state.deploymentId ?? deploymentIdFor(config);
     runtime.budgetFor?.(session.sessionId)?.setDeployment(deploymentId);
     const extracted = await extractRequest(state, config);
     // What the person typed into a form wins over what the model read from the chat.

@@ -4,11 +4,12 @@
  * previewed through the runner (the planner may preview, never run). A failed preview stops
  * the plan before anyone is asked to approve it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { CopilotError } from '../../../errors/copilot-error.js';
 import type { ToolPreview } from '../../../tools/define-tool.js';
 import { type Clock, RateLimiter } from '../../../tools/rate-limiter.js';
 import { reviewPlan, vetoText } from '../../compliance-review.js';
+import { deploymentIdFor } from '../../deployment-id.js';
 import { observedNode } from '../../node-runner.js';
 import { ROLES } from '../../roles.js';
 import { runtimeOf, sessionContextOf } from '../../runtime.js';
@@ -41,7 +42,7 @@ export const planNode = observedNode(
       account: state.account ?? '000000000000',
       runner: runtime.runner,
     });
-    const deploymentId = state.deploymentId ?? randomUUID();
+    const deploymentId = state.deploymentId ?? deploymentIdFor(config);
     if (!(await runtime.store.deployments.get(session.userId, deploymentId))) {
       await runtime.store.deployments.create({
         id: deploymentId,

@@ -1,12 +1,7 @@
-/**
- * Change Planner (role ecs-change-planner: reads, and previews of the three repair tools): drafts
- * the smallest repair, previews every step, writes plan_repair_plan.md. With writes off it stops
- * there; with writes on it opens the repair record (target `ecs-repair`) and goes to approval.
- */
-import { randomUUID } from 'node:crypto';
 import { CopilotError } from '../../../errors/copilot-error.js';
 import type { ToolPreview } from '../../../tools/define-tool.js';
 import { askText, reviewPlan, vetoText } from '../../compliance-review.js';
+import { deploymentIdFor } from '../../deployment-id.js';
 import { observedNode } from '../../node-runner.js';
 import type { Plan } from '../../plan.js';
 import { ROLES } from '../../roles.js';
@@ -80,20 +75,31 @@ export const planRepairNode = observedNode(
       // "ask": the policy wants a person to look at this repair in particular; the approval is that look.
       if (decision?.decision === 'ask') await say(session, askText(decision));
       status = { kind: 'awaiting-approval' };
-      const deploymentId = randomUUID();
-      await runtime.store.deployments.create({
-        id: deploymentId,
-        userId: session.userId,
-        sessionId: session.sessionId,
-        status: 'planning',
-        target: 'ecs-repair',
-        region: target.region,
-        planHash: plan.hash,
-        plan: {
-          summary: plan.summary,
-          steps: plan.steps.map((step) => ({ id: step.id, tool: step.tool, description: step.description })),
-        },
-      });
+      const deploymentId = deploymentIdFor(config);
+      // Named after the thread: a second run of this turn (after a crash) replaces its record.
+      if (await runtime.store.deployments.get(session.userId, deploymentId))
+        await runtime.store.deployments.update(session.userId, deploymentId, {
+          status: 'planning',
+          planHash: plan.hash,
+        });
+      else
+        await runtime.store.deployments.create({
+          id: deploymentId,
+          userId: session.userId,
+          sessionId: session.sessionId,
+          status: 'planning',
+          target: 'ecs-repair',
+          region: target.region,
+          planHash: plan.hash,
+          plan: {
+            summary: plan.summary,
+            steps: plan.steps.map((step) => ({
+              id: step.id,
+              tool: step.tool,
+              description: step.description,
+            })),
+          },
+        });
       update = { deploymentId, approvedHash: undefined };
     }
     await saveReport(
