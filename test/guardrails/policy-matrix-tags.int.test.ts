@@ -23,10 +23,7 @@ import { actionOf, type FaultProxy, startFaultProxy } from '../helpers/fault-pro
 import { sandboxEndpoint, type ToolHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { type ObservedSession, openObservedSession } from './observed-session.js';
-
-function writePolicy(path: string, rules: unknown[]): void {
-  writeFileSync(path, JSON.stringify({ version: 1, rules }, null, 2));
-}
+import { requestOutcome, writePolicy } from './policy-requests.js';
 
 /** An instance started straight through the SDK, carrying `environment = <environment>`. */
 async function taggedInstance(tools: ToolHarness, ami: string, environment: string): Promise<string> {
@@ -50,23 +47,6 @@ async function taggedInstance(tools: ToolHarness, ami: string, environment: stri
   const id = answer.Instances?.[0]?.InstanceId;
   if (!id) throw new Error('RunInstances returned no instance');
   return id;
-}
-
-/** One chat request for a single action; what the officer decided, whether approval was asked, what ran. */
-async function single(session: ObservedSession, text: string) {
-  const before = session.events.length;
-  const auditBefore = session.audit.length;
-  const turn = await session.send(text);
-  const events = session.events.slice(before);
-  const decision = events.find((event) => event.type === 'compliance-decision');
-  return {
-    turn,
-    decision: decision?.type === 'compliance-decision' ? decision : undefined,
-    approval: events.find((event) => event.type === 'approval-request'),
-    said: events.flatMap((event) => (event.type === 'message-end' ? [event.text] : [])).join('\n'),
-    writes: () =>
-      session.audit.slice(auditBefore).filter((record) => record.mode === 'run' && record.risk !== 'read'),
-  };
 }
 
 describe('tag rules see the tags the targeted resources already carry', () => {
@@ -98,7 +78,7 @@ describe('tag rules see the tags the targeted resources already carry', () => {
 
   it('stopping a production-tagged instance by id, interactive: the officer asks and says why; nothing runs before the approval', async () => {
     interactive(true);
-    const result = await single(session, `stop ${production}`);
+    const result = await requestOutcome(session, `stop ${production}`);
     expect(result.decision).toMatchObject({ decision: 'ask', reason_code: 'PRODUCTION_RESOURCE' });
     expect(result.decision?.reason).toContain('rule ask-production-tag');
     expect(result.said).toMatch(/compliance officer asks you to check this plan .*PRODUCTION_RESOURCE/);
@@ -122,7 +102,7 @@ describe('tag rules see the tags the targeted resources already carry', () => {
 
   it('the same, not interactive: nobody can be asked, so it is a veto naming the rule, and an alert', async () => {
     interactive(false);
-    const result = await single(session, `stop ${production}`);
+    const result = await requestOutcome(session, `stop ${production}`);
     interactive(true);
     expect(result.decision).toMatchObject({ decision: 'veto', reason_code: 'PRODUCTION_RESOURCE' });
     expect(result.decision?.reason).toMatch(/rule ask-production-tag.*no person can be asked/);
@@ -140,7 +120,7 @@ describe('tag rules see the tags the targeted resources already carry', () => {
   it('an instance tagged otherwise is approved by the officer, interactive or not; the person still approves the call', async () => {
     for (const value of [true, false]) {
       interactive(value);
-      const result = await single(session, `stop ${staging}`);
+      const result = await requestOutcome(session, `stop ${staging}`);
       expect(result.decision).toMatchObject({ decision: 'approve' });
       expect(result.approval).toBeDefined();
       expect(result.writes()).toEqual([]);
@@ -277,7 +257,7 @@ describe('a tag lookup that fails', () => {
         body: '<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>',
       },
     });
-    const result = await single(session, `stop ${production}`);
+    const result = await requestOutcome(session, `stop ${production}`);
     expect(result.decision).toMatchObject({ decision: 'approve' });
     expect(result.decision?.reason).toContain(
       `the tags of ${production} (UnauthorizedOperation) could not be read`,

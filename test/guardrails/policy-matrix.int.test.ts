@@ -3,7 +3,7 @@
  * a veto ends the run and only a person lifts it (by changing the policy file or the request),
  * never an answer, a chat message or an approval; the runner holds deny rules on every call.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { makeBackendRepo, type ObservedSession, openObservedSession } from './observed-session.js';
+import { requestOutcome, writePolicy } from './policy-requests.js';
 
 const DENY_RULES = [
   {
@@ -29,27 +30,12 @@ const DENY_RULES = [
   },
 ];
 
-function writePolicy(path: string, rules: unknown[]): void {
-  writeFileSync(path, JSON.stringify({ version: 1, rules }, null, 2));
-}
-
-/** What one request did: the compliance decision, whether an approval was asked, what ran. */
-async function attempt(session: ObservedSession, role: string, app: string) {
-  const before = session.events.length;
-  const auditBefore = session.audit.length;
-  const turn = await session.send(
+/** What one deployment request did. */
+function attempt(session: ObservedSession, role: string, app: string) {
+  return requestOutcome(
+    session,
     `deploy ./policy-app to us-east-1 on lambda with role ${role} as app ${app}`,
   );
-  const events = session.events.slice(before);
-  const decision = events.find((event) => event.type === 'compliance-decision');
-  return {
-    turn,
-    decision: decision?.type === 'compliance-decision' ? decision : undefined,
-    approval: events.find((event) => event.type === 'approval-request'),
-    said: events.flatMap((event) => (event.type === 'message-end' ? [event.text] : [])).join('\n'),
-    writes: () =>
-      session.audit.slice(auditBefore).filter((record) => record.mode === 'run' && record.risk !== 'read'),
-  };
 }
 
 describe('policy matrix on deployments: deny / ask / allow x interactive or not', () => {

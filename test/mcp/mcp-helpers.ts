@@ -6,8 +6,12 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ChatSessions } from '../../src/agents/chat-session.js';
+import { createMcpServer } from '../../src/mcp/server.js';
+import type { AgentHarness } from '../helpers/agent-harness.js';
 import { CLI, cliEnvironment, REPO_ROOT } from '../helpers/cli.js';
 import { sandboxEndpoint } from '../helpers/tool-harness.js';
 
@@ -133,4 +137,26 @@ export function connectHttp(cli: HttpCli, person: PersonBehaviour): Promise<Test
 /** The structured result of a call (the tool envelope, or a workflow summary). */
 export function structured<T = Record<string, unknown>>(result: CallToolResult): T {
   return result.structuredContent as T;
+}
+
+/** An MCP server on an agent harness's runtime, linked in memory to a client whose person behaves as told. */
+export async function connectToHarness(
+  harness: AgentHarness,
+  person: PersonBehaviour,
+  options: { writes: boolean },
+): Promise<TestClient> {
+  const server = createMcpServer({
+    runner: harness.tools.runner,
+    approvals: harness.tools.approvals,
+    settings: { mcpAllowWrites: options.writes },
+    userId: harness.userId,
+    workflows: async () => ({
+      sessions: harness.sessions,
+      unattended: new ChatSessions({ ...harness.runtime, nonInteractive: true }),
+      store: harness.store,
+    }),
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  return connectClient(clientSide, person);
 }

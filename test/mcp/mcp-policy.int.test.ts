@@ -4,17 +4,14 @@
  * non-interactive for it); with elicitation the person is asked and told why.
  */
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatSessions } from '../../src/agents/chat-session.js';
-import { createMcpServer } from '../../src/mcp/server.js';
 import type { ToolEnvelope } from '../../src/tools/envelope.js';
 import { findAmi, stateOf } from '../aws/ec2-fixtures.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { makeBackendRepo } from '../guardrails/observed-session.js';
 import { type AgentHarness, createAgentHarness } from '../helpers/agent-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
-import { connectClient, type PersonBehaviour, structured, type TestClient } from './mcp-helpers.js';
+import { connectToHarness, type PersonBehaviour, structured, type TestClient } from './mcp-helpers.js';
 
 interface Summary {
   status: 'waiting' | 'done';
@@ -29,20 +26,7 @@ describe('the policy for MCP clients with and without elicitation', () => {
   const clients: TestClient[] = [];
 
   async function connect(person: PersonBehaviour): Promise<TestClient> {
-    const server = createMcpServer({
-      runner: harness.tools.runner,
-      approvals: harness.tools.approvals,
-      settings: { mcpAllowWrites: true },
-      userId: harness.userId,
-      workflows: async () => ({
-        sessions: harness.sessions,
-        unattended: new ChatSessions({ ...harness.runtime, nonInteractive: true }),
-        store: harness.store,
-      }),
-    });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = await connectClient(clientSide, person);
+    const client = await connectToHarness(harness, person, { writes: true });
     clients.push(client);
     return client;
   }

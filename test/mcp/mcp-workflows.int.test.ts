@@ -4,14 +4,11 @@
  * the client. The whole product runs on the offline model against the sandbox (agent harness).
  */
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatSessions } from '../../src/agents/chat-session.js';
-import { createMcpServer } from '../../src/mcp/server.js';
 import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { makeShopRepo } from '../github/repo-fixtures.js';
 import { type AgentHarness, createAgentHarness } from '../helpers/agent-harness.js';
-import { connectClient, type PersonBehaviour, structured, type TestClient } from './mcp-helpers.js';
+import { connectToHarness, type PersonBehaviour, structured, type TestClient } from './mcp-helpers.js';
 
 interface Summary {
   session_id: string;
@@ -37,20 +34,7 @@ describe('the deploy workflow as MCP tools', () => {
 
   /** An MCP server on the harness's runtime, and a client whose person behaves as told. */
   async function connect(person: PersonBehaviour, writes: boolean): Promise<TestClient> {
-    const server = createMcpServer({
-      runner: harness.tools.runner,
-      approvals: harness.tools.approvals,
-      settings: { mcpAllowWrites: writes },
-      userId: harness.userId,
-      workflows: async () => ({
-        sessions: harness.sessions,
-        unattended: new ChatSessions({ ...harness.runtime, nonInteractive: true }),
-        store: harness.store,
-      }),
-    });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = await connectClient(clientSide, person);
+    const client = await connectToHarness(harness, person, { writes });
     clients.push(client);
     return client;
   }
