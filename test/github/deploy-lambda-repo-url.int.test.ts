@@ -5,31 +5,24 @@ import {
   GetFunctionUrlConfigCommand,
   GetPolicyCommand,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeployLambdaRepoResult } from '../../src/tools/github/index.js';
-import { createExecutionRole, operationsOf } from '../aws/lambda-fixtures.js';
+import { operationsOf } from '../aws/lambda-fixtures.js';
 import { expectError, expectOk } from '../helpers/envelopes.js';
-import { createToolHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
-import { makeShopRepo } from './repo-fixtures.js';
+import { lambdaRepoSuite } from './lambda-repo-suite.js';
 
 const URL_WRITES = ['CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'AddPermission'];
 const PUBLIC_STATEMENTS = ['aws-copilot-function-url', 'aws-copilot-function-url-invoke'];
 
 describe('deploy_lambda_repo function_url against the sandbox', () => {
-  const harness = createToolHarness();
-  let role = '';
-  let repo = '';
-  afterAll(() => harness.close());
-  beforeAll(async () => {
-    role = await createExecutionRole();
-    repo = makeShopRepo(harness, 'shop-url');
-  });
+  const suite = lambdaRepoSuite('shop-url');
+  const { harness } = suite;
 
   const argsFor = (name: string, functionUrl?: string) => ({
-    repo,
+    repo: suite.repo,
     function_name: name,
-    role_arn: role,
+    role_arn: suite.role,
     runtime: 'python3.11',
     ...(functionUrl ? { function_url: functionUrl } : {}),
   });

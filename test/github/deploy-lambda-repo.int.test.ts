@@ -3,14 +3,15 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
 import type { DeployLambdaRepoResult } from '../../src/tools/github/index.js';
 import { createExecutionRole, operationsOf } from '../aws/lambda-fixtures.js';
 import { expectOk } from '../helpers/envelopes.js';
 import { throttlingResponse } from '../helpers/fault-proxy.js';
-import { createToolHarness, withProxiedHarness } from '../helpers/tool-harness.js';
+import { withProxiedHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { lambdaRepoSuite } from './lambda-repo-suite.js';
 import {
   commitNewVersion,
   git,
@@ -23,19 +24,13 @@ import {
 const CODE_WRITES = ['CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration'];
 
 describe('deploy_lambda_repo against the sandbox', () => {
-  const harness = createToolHarness();
-  let role = '';
-  let repo = '';
-  afterAll(() => harness.close());
-  beforeAll(async () => {
-    role = await createExecutionRole();
-    repo = makeShopRepo(harness, 'shop');
-  });
+  const suite = lambdaRepoSuite('shop');
+  const { harness } = suite;
 
   const argsFor = (name: string, overrides: Record<string, unknown> = {}) => ({
-    repo,
+    repo: suite.repo,
     function_name: name,
-    role_arn: role,
+    role_arn: suite.role,
     // python3.11 so the wheels in the package match the local interpreter that imports them below.
     runtime: 'python3.11',
     ...overrides,
@@ -47,7 +42,7 @@ describe('deploy_lambda_repo against the sandbox', () => {
     const name = uniqueName('shop-api');
     const first = await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name));
     const created = expectOk(first);
-    const dir = join(harness.settings.workspace, repo);
+    const dir = join(harness.settings.workspace, suite.repo);
     expect(created).toMatchObject({
       function_name: name,
       operation: 'created',
@@ -75,7 +70,7 @@ describe('deploy_lambda_repo against the sandbox', () => {
     expect(operationsOf(harness, again).filter((operation) => CODE_WRITES.includes(operation))).toEqual([]);
     expect(again.created).toEqual([]);
 
-    commitNewVersion(harness, repo, '1.1.0');
+    commitNewVersion(harness, suite.repo, '1.1.0');
     const third = await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name));
     const updated = expectOk(third);
     expect(updated.operation).toBe('updated');
@@ -149,7 +144,7 @@ describe('deploy_lambda_repo against the sandbox', () => {
     expect(envelope.preview).toMatchObject({
       method: 'describe-diff',
       changes: expect.arrayContaining([
-        expect.objectContaining({ kind: 'read', resource: repo }),
+        expect.objectContaining({ kind: 'read', resource: suite.repo }),
         expect.objectContaining({ kind: 'create', resource: `lambda:function/${name}` }),
       ]),
     });

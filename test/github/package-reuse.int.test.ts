@@ -2,27 +2,25 @@
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lambdaCodeSha256 } from '../../src/tools/aws/lambda-code.js';
 import type { DeployLambdaRepoResult } from '../../src/tools/github/index.js';
 import { BUILD_DIR } from '../../src/tools/github/repo-source.js';
-import { createExecutionRole } from '../aws/lambda-fixtures.js';
 import { expectOk } from '../helpers/envelopes.js';
-import { createToolHarness } from '../helpers/tool-harness.js';
 import { uniqueName } from '../helpers/unique-name.js';
-import { commitNewVersion, git, makeShopRepo } from './repo-fixtures.js';
+import { lambdaRepoSuite } from './lambda-repo-suite.js';
+import { commitNewVersion, git } from './repo-fixtures.js';
 
 describe('deploy_lambda_repo reuses the package of its preview', () => {
-  const harness = createToolHarness();
-  let role = '';
-  let repo = '';
-  afterAll(() => harness.close());
-  beforeAll(async () => {
-    role = await createExecutionRole();
-    repo = makeShopRepo(harness, 'shop-reuse');
-  });
+  const suite = lambdaRepoSuite('shop-reuse');
+  const { harness } = suite;
 
-  const argsFor = (name: string) => ({ repo, function_name: name, role_arn: role, runtime: 'python3.11' });
+  const argsFor = (name: string) => ({
+    repo: suite.repo,
+    function_name: name,
+    role_arn: suite.role,
+    runtime: 'python3.11',
+  });
   /** The one settled package of a function in the build folder. */
   const packageOf = (name: string) => {
     const folder = join(harness.settings.workspace, BUILD_DIR);
@@ -46,7 +44,7 @@ describe('deploy_lambda_repo reuses the package of its preview', () => {
         onProgress: (line) => progress.push(line),
       }),
     );
-    expect(result.commit_sha).toBe(git(join(harness.settings.workspace, repo), 'rev-parse', 'HEAD'));
+    expect(result.commit_sha).toBe(git(join(harness.settings.workspace, suite.repo), 'rev-parse', 'HEAD'));
     expect(progress.some((line) => line.startsWith('checking out'))).toBe(false);
     expect(progress).toContainEqual(
       expect.stringMatching(/^using the package the dry run built from commit /),
@@ -76,7 +74,7 @@ describe('deploy_lambda_repo reuses the package of its preview', () => {
     const name = uniqueName('shop-moved');
     expect((await harness.preview('deploy_lambda_repo', argsFor(name))).status).toBe('ok');
     const previewedSha = await lambdaCodeSha256(packageOf(name));
-    const commit = commitNewVersion(harness, repo, uniqueName('v'));
+    const commit = commitNewVersion(harness, suite.repo, uniqueName('v'));
 
     const result = expectOk(
       await harness.approveAndRun<DeployLambdaRepoResult>('deploy_lambda_repo', argsFor(name)),
@@ -88,7 +86,7 @@ describe('deploy_lambda_repo reuses the package of its preview', () => {
 
   it('reuses the package of a pinned commit or branch, and checks out when the branch is unknown', async () => {
     const name = uniqueName('shop-pinned');
-    const dir = join(harness.settings.workspace, repo);
+    const dir = join(harness.settings.workspace, suite.repo);
     const commit = git(dir, 'rev-parse', 'HEAD');
     const branch = git(dir, 'rev-parse', '--abbrev-ref', 'HEAD');
     for (const pinned of [{ commit }, { branch }]) {
